@@ -1,0 +1,77 @@
+import { UsageError } from './args';
+import { EXIT, type CommandModule } from './command';
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly usage: string;
+  /** Loaded only when the command runs, so `--help` never imports providers or DuckDB. */
+  readonly load: () => Promise<CommandModule>;
+}
+
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  check: { summary: 'validate contracts; exit 1 with file:line:col errors', usage: 'lakec check [--specs DIR]', load: () => import('./commands/check.js') },
+  build: { summary: 'write every generated artifact (default out: build/)', usage: 'lakec build [--specs DIR] [--out DIR]', load: () => import('./commands/build.js') },
+};
+
+const ALIASES: Readonly<Record<string, string>> = {};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'lakec — data contracts compiled into an AWS medallion lake, and run locally on the same rules.',
+    '',
+    'Usage: lakec <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Every command takes --specs DIR (default dataset-specs/). `lakec <command> --help` shows its options.',
+    'Exit codes: 0 success, 1 contract errors or a failed/halted/rejected run, 2 usage error, 70 internal error.',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    const entry = topic ? COMMANDS[topic] : undefined;
+    process.stdout.write(`${entry ? `${entry.usage}\n\n${entry.summary}` : mainHelp()}\n`);
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`${(JSON.parse(require('node:fs').readFileSync(require('node:path').join(require('./project-root').projectRoot(), 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    return EXIT.ok;
+  }
+  const name = ALIASES[first] ?? first;
+  const entry = COMMANDS[name];
+  if (!entry) {
+    const { closest } = await import('../generators/contract/diagnostic.js');
+    const near = closest(first, Object.keys(COMMANDS));
+    process.stderr.write(`lakec: unknown command \`${first}\`${near ? ` (did you mean \`${near}\`?)` : ''}\nRun \`lakec --help\` for the list of commands.\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const command = await entry.load();
+    process.stdout.write(`${entry.usage}\n\n${entry.summary}\n${command.help ? `\n${command.help}\n` : ''}`);
+    return EXIT.ok;
+  }
+  try {
+    const command = await entry.load();
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`lakec ${name}: ${err.message}\nUsage: ${entry.usage}\n`);
+      return EXIT.usage;
+    }
+    const known = err as { userMessage?: string };
+    if (typeof known?.userMessage === 'string') {
+      process.stderr.write(`lakec ${name}: ${known.userMessage}\n`);
+      return EXIT.failure;
+    }
+    process.stderr.write(`lakec ${name}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.LAKEC_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    else process.stderr.write('Set LAKEC_DEBUG=1 for details, and please report it.\n');
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The one place identifiers and string literals are quoted for ANSI SQL dialects (Trino/Athena DML and
+ * views, DuckDB). Contract text never reaches SQL any other way.
+ */
+export function sqlIdentifier(name: string): string {
+  if (name.length === 0) throw new Error('empty SQL identifier');
+  if (/[\u0000]/.test(name)) throw new Error('NUL in SQL identifier');
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `'…'` with quotes doubled. Control characters are rejected: generated SQL stays one statement per line-safe text. */
+export function sqlString(value: string): string {
+  if (/\u0000/.test(value)) throw new Error('NUL in SQL string literal');
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `db.table`, both parts quoted. */
+export function sqlQualified(database: string, table: string): string {
+  return `${sqlIdentifier(database)}.${sqlIdentifier(table)}`;
+}
