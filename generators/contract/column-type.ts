@@ -44,6 +44,9 @@ export function parseColumnType(text: string): ColumnTypeParseResult {
     }
     return { ok: true, type: { kind: 'decimal', precision, scale } };
   }
+  if (/^decimal\(\s*[0-9]+\s*$/.test(text)) {
+    return { ok: false, message: `type \`${text}\` is cut short at a comma`, hint: 'inside `{ … }` a comma ends the value: quote the type, e.g. `type: "decimal(18,2)"`' };
+  }
   const known = 'string, int, bigint, double, boolean, date, timestamp or decimal(p,s)';
   if (/^decimal\s*(\(\s*[0-9]*\s*\))?$/i.test(text)) {
     return { ok: false, message: `\`${text}\` needs a precision and a scale`, hint: 'write e.g. `decimal(18,2)`' };
