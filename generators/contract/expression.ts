@@ -121,7 +121,17 @@ function tokenize(text: string): Token[] {
       i = j + 1;
       continue;
     }
-    if (c === '"' || c === '`') throw new ExprError(i, `quoted identifiers (\`${c}…${c}\`) are not needed`, 'column names are lowercase snake_case; write them bare');
+    if (c === '"') {
+      // A quoted column name, for columns named like keywords (`"date"`).
+      const end = text.indexOf('"', i + 1);
+      if (end < 0) throw new ExprError(i, 'unterminated quoted column name', 'close it with `"`');
+      const name = text.slice(i + 1, end);
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new ExprError(i, `\`"${name}"\` is not a column name`, 'column names are lowercase snake_case');
+      out.push({ t: 'ident', v: name, at: i });
+      i = end + 1;
+      continue;
+    }
+    if (c === '`') throw new ExprError(i, 'backtick quoting is not SQL', 'write a column named like a keyword in double quotes: "date"');
     const two = text.slice(i, i + 2);
     if (two === '<=' || two === '>=' || two === '<>' || two === '!=') {
       out.push({ t: 'op', v: two === '!=' ? '<>' : two, at: i });
