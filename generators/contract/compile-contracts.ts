@@ -67,7 +67,10 @@ export function checkContracts(files: readonly ContractFile[]): CheckResult {
     }
     const other = kindByName.get(`${domain}.${name}`);
     if (other && p.kind && other.kind && other.kind !== p.kind) {
-      p.sink.error(p.source.locate(['kind']), `\`${domain}.${name}\` is a ${other.kind} contract in ${other.file.path} but a ${p.kind} contract here`, 'every version of a dataset has the same kind; choose another name');
+      // Report on the newer version: that is the file that changed the kind.
+      const otherV = Number(asString(asObject(other.source.value)?.schema_v)?.slice(1));
+      const [newer, older] = Number(schemaV.slice(1)) >= otherV ? [p, other] : [other, p];
+      newer.sink.error(newer.source.locate(['kind']), `\`${domain}.${name}\` is a ${older.kind} contract in ${older.file.path} but a ${newer.kind} contract here`, 'every version of a dataset has the same kind; choose another name');
     } else if (!other) {
       kindByName.set(`${domain}.${name}`, p);
     }

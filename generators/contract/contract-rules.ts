@@ -24,7 +24,8 @@ export function readContractBase(source: YamlSource, file: string, sink: Diagnos
     const reviewers = asArray(o.reviewers)?.filter((r): r is string => typeof r === 'string') ?? [];
     (asArray(o.reviewers) ?? []).forEach((r, i) => {
       if (typeof r === 'string' && !REVIEWER.test(r)) {
-        sink.error(source.locate(['owners', 'reviewers', i]), `reviewer \`${r}\` is not a GitHub user or team`, `write \`@${r.replace(/^@/, '')}\` or \`@org/team\``);
+        const fixed = `@${r.replace(/^@/, '')}`;
+        sink.error(source.locate(['owners', 'reviewers', i]), `reviewer \`${r}\` is not a GitHub user or team`, REVIEWER.test(fixed) ? `write \`${fixed}\`` : 'write a GitHub user `@name` or team `@org/team` (no spaces)');
       }
     });
     const owner = asString(o.owner);

@@ -101,7 +101,10 @@ function readColumns(source: YamlSource, src: SourceModel, sink: DiagnosticSink)
     if (sourceName !== undefined && src.header) {
       const first = bySource.get(sourceName);
       if (first !== undefined && first !== index) {
-        sink.error(source.locate(at(c.source_name !== undefined ? 'source_name' : 'name')), `two columns read the header cell \`${sourceName}\``);
+        // Two columns of the same name are reported once, as a duplicate column.
+        if (c.source_name !== undefined || asString(asObject(list[first])?.source_name) !== undefined) {
+          sink.error(source.locate(at(c.source_name !== undefined ? 'source_name' : 'name')), `two columns read the header cell \`${sourceName}\``);
+        }
       } else {
         bySource.set(sourceName, index);
       }

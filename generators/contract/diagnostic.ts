@@ -65,6 +65,9 @@ export class DiagnosticSink {
 
 /** `did you mean` for a misspelt word among known ones (Damerau-Levenshtein, small distances only). */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const prefixed = candidates.filter((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower) && c.length - word.length <= 4);
+  if (prefixed.length === 1) return prefixed[0];
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

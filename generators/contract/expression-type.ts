@@ -229,7 +229,8 @@ export function checkExpression(
   };
 
   const result = type(expr, false);
-  if (context === 'measure' && ![...walkExpr(expr)].some((n) => n.kind === 'aggregate')) {
+  const outsideReported = problems.some((p) => p.message.includes('outside an aggregate'));
+  if (context === 'measure' && !outsideReported && ![...walkExpr(expr)].some((n) => n.kind === 'aggregate')) {
     error(expr.at, 'a measure must aggregate rows', 'e.g. sum(amount), count(*) or max(transaction_timestamp)');
   }
   if (context === 'filter' && result.kind !== 'boolean' && result.kind !== 'null') {

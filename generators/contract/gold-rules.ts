@@ -2,6 +2,7 @@ import { formatColumnType, isTemporalType } from './column-type';
 import type { Classification } from './contract-base';
 import { CLASSIFICATIONS } from './contract-base';
 import { readContractBase } from './contract-rules';
+import { RESERVED_NAMES } from './dataset-rules';
 import { closest, type DiagnosticSink } from './diagnostic';
 import { parseDatasetRef } from './dataset-id';
 import type { DatasetModel } from './dataset-model';
@@ -15,7 +16,6 @@ import type { ValuePath, YamlSource } from './yaml-source';
 /** Every dataset contract by `domain.name@vN`; `broken` when its file has errors (checked there). */
 export type DatasetIndex = ReadonlyMap<string, DatasetModel | 'broken'>;
 
-const GOLD_METADATA = new Set(['_run_id', '_published_at']);
 
 /** Semantic rules of a `kind: gold` contract against its source dataset; returns the model when the file has no errors. */
 export function checkGold(source: YamlSource, file: string, datasets: DatasetIndex, sink: DiagnosticSink): GoldModel | undefined {
@@ -50,6 +50,7 @@ export function checkGold(source: YamlSource, file: string, datasets: DatasetInd
   const t = asObject(raw.time) ?? {};
   const timeColumn = asString(t.column);
   const timeAs = asString(t.as) ?? 'as_of_month';
+  if (RESERVED_NAMES.has(timeAs)) sink.error(source.locate(['time', 'as']), `\`${timeAs}\` is a name the lake adds itself`, 'the default is as_of_month');
   if (timeColumn !== undefined) {
     const col = target.columns.find((c) => c.name === timeColumn);
     if (!col) {
@@ -98,7 +99,7 @@ export function checkGold(source: YamlSource, file: string, datasets: DatasetInd
     if (name !== undefined) {
       const clash = taken.get(name);
       if (clash) sink.error(source.locate(at('name')), `measure \`${name}\` has the name of ${clash}`);
-      if (GOLD_METADATA.has(name)) sink.error(source.locate(at('name')), `\`${name}\` is a name the lake adds itself`);
+      if (RESERVED_NAMES.has(name)) sink.error(source.locate(at('name')), `\`${name}\` is a name the lake adds itself`, 'choose another measure name');
       if (RESERVED_WORDS.has(name)) sink.warning(source.locate(at('name')), `\`${name}\` is a reserved word in SQL`, `lakec quotes it everywhere; hand-written queries must write "${name}"`);
       taken.set(name, 'another measure');
     }

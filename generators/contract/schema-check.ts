@@ -17,9 +17,19 @@ function validator(): ValidateFunction {
 export function checkSchema(source: YamlSource, sink: DiagnosticSink): void {
   const validate = validator();
   if (validate(source.value)) return;
+  const errors = validate.errors ?? [];
+  // A misspelt field shows up twice (unknown `colums`, missing `columns`): report the misspelling only.
+  const misspelt = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    const near = closest(String((e.params as { additionalProperty: string }).additionalProperty), known);
+    if (near) misspelt.add(`${e.instancePath}/${near}`);
+  }
   const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
+  for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    if (e.keyword === 'required' && misspelt.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)) continue;
     const d = describeError(e, source);
     if (!d) continue;
     const key = `${d.at.line}:${d.at.col}:${d.message}`;
@@ -146,6 +156,9 @@ function describeError(e: ErrorObject, source: YamlSource): { at: { line: number
       const pattern = String((e.params as { pattern: string }).pattern);
       const value = String(e.data);
       if (pattern === '^[a-z][a-z0-9_]*$') {
+        if (value.startsWith('_')) {
+          return { at: source.locate(path), message: `\`${field}\` ${show(value)} is not lowercase snake_case`, hint: 'names start with a letter; names starting with `_` are the lake\'s own metadata columns' };
+        }
         const suggestion = snakeCase(value);
         return {
           at: source.locate(path),

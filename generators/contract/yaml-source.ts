@@ -28,6 +28,11 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
   if (bytes.length > MAX_CONTRACT_BYTES) {
     return fail(start, `file is ${(bytes.length / 1048576).toFixed(1)} MiB; a contract may be at most 1 MiB`, 'split it into one contract per dataset and schema_v');
   }
+  const nulByte = bytes.indexOf(0);
+  if (nulByte >= 0) {
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, nulByte));
+    return fail(positionOfOffset(before, before.length), 'file contains NUL bytes; it looks binary, not YAML', 'a contract is a UTF-8 YAML text file');
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -36,8 +41,6 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
     return fail(at, 'file is not valid UTF-8 text', 'contracts are UTF-8 YAML; re-save the file as UTF-8');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) return fail(positionOfOffset(text, nul), 'file contains NUL bytes; it looks binary, not YAML');
   if (text.trim() === '' || /^(\s*#[^\n]*\n?)*\s*$/.test(text)) {
     return fail(start, 'file is empty; expected a contract (a YAML mapping starting with `kind:`)');
   }
@@ -47,7 +50,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
   try {
     docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: false, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
-    return fail(start, `could not parse YAML: ${firstLine(String((err as Error).message))}`);
+    return fail(start, `could not parse YAML: ${yamlMessage('', String((err as Error).message))}`);
   }
   if (!Array.isArray(docs)) docs = [docs];
   const pos = (offset: number): SourcePosition => {
@@ -77,7 +80,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
   try {
     value = doc.toJS({ maxAliasCount: 50 });
   } catch (err) {
-    return fail(start, `could not read YAML: ${firstLine(String((err as Error).message))}`, 'avoid deeply nested aliases (`*name`) in contracts');
+    return fail(start, `could not read YAML: ${yamlMessage('', String((err as Error).message))}`, 'avoid deeply nested aliases (`*name`) in contracts');
   }
 
   const nodeAt = (path: ValuePath): { node: Node | null; parent: Node | null; depth: number } => {
@@ -228,6 +231,7 @@ function sourceOffsetDoubleQuoted(raw: string, offset: number): number {
 }
 
 function yamlMessage(code: string, message: string): string {
+  if (/call stack/i.test(message)) return 'the document nests too deeply';
   const known: Record<string, string> = {
     DUPLICATE_KEY: 'the same key appears twice in one mapping',
     BAD_INDENT: 'indentation is off',
