@@ -160,8 +160,8 @@ class Parser {
         this.i += 2;
       } else {
         const next = this.chars[this.i + 1] ?? '';
-        const what = next === '=' || next === '!' ? 'look-ahead' : next === '<' ? 'look-behind or named groups' : 'inline flags';
-        throw this.err(`${what} are not portable`, 'use plain groups `( … )`; matching is always case-sensitive and whole-cell');
+        const what = next === '=' || next === '!' ? 'look-ahead is' : next === '<' ? 'look-behind and named groups are' : 'inline flags are';
+        throw this.err(`${what} not portable`, 'use plain groups `( … )`; matching is always case-sensitive and whole-cell');
       }
     }
     const inner = this.alternation();
