@@ -11,6 +11,7 @@ interface CommandEntry {
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   check: { summary: 'validate contracts; exit 1 with file:line:col errors', usage: 'lakec check [--specs DIR]', load: () => import('./commands/check.js') },
   build: { summary: 'write every generated artifact (default out: build/)', usage: 'lakec build [--specs DIR] [--out DIR]', load: () => import('./commands/build.js') },
+  diff: { summary: 'classify contract changes against a git ref (breaking / compatible / informational)', usage: 'lakec diff --base GIT_REF [--format text|markdown|json] [--specs DIR]', load: () => import('./commands/diff.js') },
 };
 
 const ALIASES: Readonly<Record<string, string>> = {};
