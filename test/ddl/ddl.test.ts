@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
+import { Parser } from 'node-sql-parser';
 import { join } from 'node:path';
 import { athenaCreateTable, hiveType } from '../../generators/ddl/athena-ddl';
 import { duckdbCreateTable, duckdbType } from '../../generators/ddl/duckdb-ddl';
@@ -210,6 +211,19 @@ describe('the equivalent DuckDB tables', () => {
     } finally {
       db.closeSync();
       instance.closeSync();
+    }
+  });
+});
+
+describe('node-sql-parser, where it can parse (it cannot parse Hive CREATE EXTERNAL TABLE)', () => {
+  test('the equivalent CREATE TABLE of every table parses as Trino with the same columns', () => {
+    const parser = new Parser();
+    for (const table of allTables()) {
+      const [, create] = duckdbCreateTable(table);
+      const ast = parser.astify(create!, { database: 'trino' }) as unknown as { type: string; table: { db: string; table: string }[]; create_definitions: { column: { column: { expr: { value: string } } } }[] };
+      expect(ast.type).toBe('create');
+      expect(ast.table[0]).toMatchObject({ db: table.database, table: table.name });
+      expect(ast.create_definitions.map((d) => d.column.column.expr.value)).toEqual([...table.columns, ...table.partitionKeys].map((c) => c.name));
     }
   });
 });
