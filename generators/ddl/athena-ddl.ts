@@ -1,5 +1,5 @@
 import type { ColumnType } from '../contract/column-type';
-import type { BucketRole, PartitionKey, Projection, TableDef } from '../tables/table-def';
+import type { BucketRole, PartitionKey, Projection, TableDef, TableStorage } from '../tables/table-def';
 import { hiveIdentifier, hiveString } from './hive-quote';
 
 /** Bucket name per role in one environment. */
@@ -58,6 +58,33 @@ export function tableProperties(t: TableDef, buckets: BucketNames): [string, str
   ];
 }
 
+/** The SerDe and file formats a table's storage means, as the Glue catalog records them (stacks/ writes them). */
+export interface StorageFormat {
+  readonly serde: string;
+  readonly serdeParameters: readonly [string, string][];
+  readonly inputFormat: string;
+  readonly outputFormat: string;
+}
+
+export function storageFormat(s: TableStorage): StorageFormat {
+  switch (s.kind) {
+    case 'csv':
+      return {
+        serde: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
+        serdeParameters: [['separatorChar', s.delimiter], ['quoteChar', s.quote], ['escapeChar', '\\']],
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+      };
+    case 'parquet':
+      return {
+        serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+        serdeParameters: [],
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+      };
+  }
+}
+
 /** CREATE EXTERNAL TABLE for Athena, with partition projection so no partition is ever registered. */
 export function athenaCreateTable(t: TableDef, buckets: BucketNames): string {
   const columnLines = t.columns.map((c) => `  ${hiveIdentifier(c.name)} ${hiveType(c.type)} COMMENT ${hiveString(c.comment)}`);
@@ -65,8 +92,8 @@ export function athenaCreateTable(t: TableDef, buckets: BucketNames): string {
   const storage =
     t.storage.kind === 'csv'
       ? [
-          "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'",
-          `WITH SERDEPROPERTIES (${hiveString('separatorChar')}=${hiveString(t.storage.delimiter)}, ${hiveString('quoteChar')}=${hiveString(t.storage.quote)}, ${hiveString('escapeChar')}=${hiveString('\\')})`,
+          `ROW FORMAT SERDE ${hiveString(storageFormat(t.storage).serde)}`,
+          `WITH SERDEPROPERTIES (${storageFormat(t.storage).serdeParameters.map(([k, v]) => `${hiveString(k)}=${hiveString(v)}`).join(', ')})`,
           'STORED AS TEXTFILE',
         ]
       : ['STORED AS PARQUET'];
