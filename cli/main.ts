@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   diff: { summary: 'classify contract changes against a git ref (breaking / compatible / informational)', usage: 'lakec diff --base GIT_REF [--format text|markdown|json] [--specs DIR]', load: () => import('./commands/diff.js') },
   codeowners: { summary: 'write .github/CODEOWNERS from the contracts\' reviewers (--check: is the committed copy current?)', usage: 'lakec codeowners [--check] [--specs DIR]', load: () => import('./commands/codeowners.js') },
   workflows: { summary: 'write the GitHub Actions workflows for the environments (--check: are the committed ones current?)', usage: 'lakec workflows [--check]', load: () => import('./commands/workflows.js') },
+  docs: { summary: 'write the static HTML data catalog (default out: build/docs/)', usage: 'lakec docs [--specs DIR] [--out DIR]', load: () => import('./commands/docs.js') },
 };
 
 const ALIASES: Readonly<Record<string, string>> = {};
