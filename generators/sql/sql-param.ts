@@ -1,0 +1,56 @@
+import type { ColumnType } from '../contract/column-type';
+
+/**
+ * Values a statement takes when it runs (the run id, publish time, a month window), so one generated
+ * statement serves a local run, an Athena query and a Step Functions task. Each printer spells a
+ * parameter its own way: DuckDB binds `$name`; Athena gets a `{{name}}` placeholder inside a string
+ * literal, filled by `renderTemplate` (or Step Functions' States.Format), because Athena's own `?`
+ * parameters are only allowed in WHERE clauses and never inside CTAS properties.
+ *
+ * Every value is checked against its format before it reaches SQL, and no format admits a quote, a brace
+ * or a control character, so a filled placeholder can never leave its literal.
+ */
+export type ParamFormat = 'run_id' | 'month' | 'timestamp';
+
+export interface SqlParam {
+  readonly name: string;
+  /** The SQL type the value is read as (the literal is cast to it where it is not a string). */
+  readonly type: ColumnType;
+  readonly format: ParamFormat;
+}
+
+/** DESIGN.md: `YYYYMMDDTHHMMSSZ` (UTC), with suffixes such as `_BACKFILL` or `_2` where needed for uniqueness. */
+export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z(?:_[A-Z0-9]+)*$/;
+const MONTH_PATTERN = /^[0-9]{4}-(?:0[1-9]|1[0-2])$/;
+const TIMESTAMP_PATTERN = /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?$/;
+
+const FORMATS: Readonly<Record<ParamFormat, { readonly pattern: RegExp; readonly example: string }>> = {
+  run_id: { pattern: RUN_ID_PATTERN, example: '20240131T120000Z' },
+  month: { pattern: MONTH_PATTERN, example: '2024-01' },
+  timestamp: { pattern: TIMESTAMP_PATTERN, example: '2024-01-31 12:00:00.000' },
+};
+
+/** Throws a plain-words error unless `value` is a valid `format` value. */
+export function checkParamValue(p: SqlParam, value: string): string {
+  const f = FORMATS[p.format];
+  if (!f.pattern.test(value)) throw new Error(`parameter ${p.name}: ${JSON.stringify(value)} is not a ${p.format} value (e.g. ${f.example})`);
+  if (p.format === 'timestamp' && Number.isNaN(Date.parse(`${value.replace(' ', 'T')}Z`))) throw new Error(`parameter ${p.name}: ${value} is not a real time`);
+  return value;
+}
+
+/** The run whose rows a Gold statement computes or checks. */
+export const RUN_ID: SqlParam = { name: 'run_id', type: { kind: 'string' }, format: 'run_id' };
+/** When the Gold run is (to be) published, UTC; every Gold row carries it. */
+export const PUBLISHED_AT: SqlParam = { name: 'published_at', type: { kind: 'timestamp' }, format: 'timestamp' };
+/** First month (`YYYY-MM`) a Gold statement reports on. */
+export const MONTH_FROM: SqlParam = { name: 'month_from', type: { kind: 'string' }, format: 'month' };
+/** Last month (`YYYY-MM`) a Gold statement reports on. */
+export const MONTH_TO: SqlParam = { name: 'month_to', type: { kind: 'string' }, format: 'month' };
+
+/** The widest window: a statement for every month of the source. */
+export const ALL_MONTHS = { month_from: '0001-01', month_to: '9999-12' } as const;
+
+/** `Date` → the `timestamp` format the parameters take (`2024-01-31 12:00:00.000`, UTC). */
+export function timestampParam(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace(/Z$/, '');
+}
