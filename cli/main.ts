@@ -15,6 +15,8 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   codeowners: { summary: 'write .github/CODEOWNERS from the contracts\' reviewers (--check: is the committed copy current?)', usage: 'lakec codeowners [--check] [--specs DIR]', load: () => import('./commands/codeowners.js') },
   workflows: { summary: 'write the GitHub Actions workflows for the environments (--check: are the committed ones current?)', usage: 'lakec workflows [--check]', load: () => import('./commands/workflows.js') },
   docs: { summary: 'write the static HTML data catalog (default out: build/docs/)', usage: 'lakec docs [--specs DIR] [--out DIR]', load: () => import('./commands/docs.js') },
+  export: { summary: 'write contracts as Open Data Contract Standard (ODCS) v3 documents', usage: 'lakec export odcs [DATASET] [--specs DIR] [--out DIR|-]', load: () => import('./commands/export.js') },
+  import: { summary: 'write lakec contracts from ODCS v3 documents', usage: 'lakec import odcs FILE... [--out DIR] [--force]', load: () => import('./commands/import.js') },
 };
 
 const ALIASES: Readonly<Record<string, string>> = {};

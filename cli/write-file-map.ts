@@ -18,7 +18,8 @@ export function writeFileMap(outDir: string, files: FileMap): { written: number;
   if (existsSync(root)) {
     if (existsSync(markerPath)) {
       previous = (JSON.parse(readFileSync(markerPath, 'utf8')) as { files: string[] }).files;
-    } else if (readdirSync(root).length > 0) {
+    } else if (readdirSync(root).some((entry) => !existsSync(join(root, entry, MARKER)))) {
+      // (A folder whose entries are all lakec-written folders, e.g. build/ holding only `lakec docs`' build/docs/, is fine.)
       throw new UserError(`\`${outDir}\` is not empty and was not written by lakec build; choose another --out or empty it`);
     }
   }
