@@ -38,6 +38,11 @@ export function layerOf(c: ContractModel): 'silver' | 'gold' {
   return c.kind === 'dataset' ? 'silver' : 'gold';
 }
 
+/** An expression as shown in a report: on one line, as written otherwise. */
+function shownExpr(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** A value from a contract as shown in a report: as written, or JSON-quoted where it has spaces, controls or is empty. */
 export function shown(value: string): string {
   return value === '' || /[\s\u0000-\u001f\u007f-\u009f`]/.test(value) ? JSON.stringify(value) : value;
@@ -64,7 +69,7 @@ function compareBase(base: ContractBase & ContractModel, head: ContractBase & Co
   if (base.description !== head.description) list.add('informational', msg`description changed`, msg`documentation only`);
   for (const role of ['owner', 'steward'] as const) {
     if (base.owners[role] !== head.owners[role]) {
-      list.add('informational', msg`${role} changed from ${base.owners[role]} to ${head.owners[role]}`, msg`ownership only; no effect on data`);
+      list.add('informational', msg`${text(role)} changed from ${base.owners[role]} to ${head.owners[role]}`, msg`ownership only; no effect on data`);
     }
   }
   const addedReviewers = head.owners.reviewers.filter((r) => !base.owners.reviewers.includes(r));
@@ -136,7 +141,7 @@ function compareDatasets(base: DatasetModel, head: DatasetModel, list: ChangeLis
     ['circuit_breaker_per_hour', base.quality.circuitBreakerPerHour, head.quality.circuitBreakerPerHour],
   ] as const;
   for (const [key, a, b] of q) {
-    if (a !== b) list.add('informational', msg`quality.${key} ${String(a)} → ${String(b)}`, msg`an operational threshold (alarm, retries, circuit breaker); rows are routed by the column rules`);
+    if (a !== b) list.add('informational', msg`${`quality.${key}`} ${text(String(a))} → ${text(String(b))}`, msg`an operational threshold (alarm, retries, circuit breaker); rows are routed by the column rules`);
   }
 }
 
@@ -205,25 +210,25 @@ function compareRules(b: ColumnModel, h: ColumnModel, col: (what: Message) => Me
     const a = b[key];
     const c = h[key];
     if (a === undefined && c === undefined) continue;
-    if (a === undefined) list.add('breaking', col(msg`${key} ${shown(c!)} added`), msg`a rule tightened: values beyond it were accepted and are now quarantined`);
-    else if (c === undefined) list.add('compatible', col(msg`${key} ${shown(a)} removed`), relaxed);
+    if (a === undefined) list.add('breaking', col(msg`${text(key)} ${shown(c!)} added`), msg`a rule tightened: values beyond it were accepted and are now quarantined`);
+    else if (c === undefined) list.add('compatible', col(msg`${text(key)} ${shown(a)} removed`), relaxed);
     else {
       const order = compareCells(a, b, c, h);
       if (order === undefined) continue;
       const direction = -order * tighter;
-      if (direction > 0) list.add('breaking', col(msg`${key} tightened ${shown(a)} → ${shown(c)}`), msg`a rule tightened: values between the two were accepted and are now quarantined`);
-      else if (direction < 0) list.add('compatible', col(msg`${key} relaxed ${shown(a)} → ${shown(c)}`), relaxed);
-      else if (a !== c) list.add('informational', col(msg`${key} respelt ${shown(a)} → ${shown(c)}`), msg`the same value`);
+      if (direction > 0) list.add('breaking', col(msg`${text(key)} tightened ${shown(a)} → ${shown(c)}`), msg`a rule tightened: values between the two were accepted and are now quarantined`);
+      else if (direction < 0) list.add('compatible', col(msg`${text(key)} relaxed ${shown(a)} → ${shown(c)}`), relaxed);
+      else if (a !== c) list.add('informational', col(msg`${text(key)} respelt ${shown(a)} → ${shown(c)}`), msg`the same value`);
     }
   }
   for (const [key, field, tighter] of [['min_length', 'minLength', 1], ['max_length', 'maxLength', -1]] as const) {
     const a = b[field];
     const c = h[field];
     if (a === c) continue;
-    if (a === undefined) list.add('breaking', col(msg`${key} ${String(c)} added`), msg`a rule tightened: cells of other lengths were accepted and are now quarantined`);
-    else if (c === undefined) list.add('compatible', col(msg`${key} ${String(a)} removed`), relaxed);
-    else if (Math.sign(c - a) === tighter) list.add('breaking', col(msg`${key} tightened ${String(a)} → ${String(c)}`), msg`a rule tightened: cells of lengths between the two were accepted and are now quarantined`);
-    else list.add('compatible', col(msg`${key} relaxed ${String(a)} → ${String(c)}`), relaxed);
+    if (a === undefined) list.add('breaking', col(msg`${text(key)} ${String(c)} added`), msg`a rule tightened: cells of other lengths were accepted and are now quarantined`);
+    else if (c === undefined) list.add('compatible', col(msg`${text(key)} ${String(a)} removed`), relaxed);
+    else if (Math.sign(c - a) === tighter) list.add('breaking', col(msg`${text(key)} tightened ${String(a)} → ${String(c)}`), msg`a rule tightened: cells of lengths between the two were accepted and are now quarantined`);
+    else list.add('compatible', col(msg`${text(key)} relaxed ${String(a)} → ${String(c)}`), relaxed);
   }
 }
 
@@ -264,10 +269,10 @@ function compareGolds(base: GoldModel, head: GoldModel, list: ChangeList): void 
   if (base.time.grain !== head.time.grain) list.add('breaking', msg`time grain ${base.time.grain} → ${head.time.grain}`, msg`rows are placed in other periods`);
   if (base.time.as !== head.time.as) list.add('breaking', msg`period column ${base.time.as} renamed to ${head.time.as}`, msg`readers lose the column and its partition key`);
   if (!sameExpr(base.filter?.expr, head.filter?.expr)) {
-    const what = !base.filter ? msg`filter ${shown(head.filter!.text)} added` : !head.filter ? msg`filter ${shown(base.filter.text)} removed` : msg`filter ${shown(base.filter.text)} → ${shown(head.filter.text)}`;
+    const what = !base.filter ? msg`filter ${shownExpr(head.filter!.text)} added` : !head.filter ? msg`filter ${shownExpr(base.filter.text)} removed` : msg`filter ${shownExpr(base.filter.text)} → ${shownExpr(head.filter.text)}`;
     list.add('breaking', what, redefined);
   } else if (base.filter && head.filter && base.filter.text !== head.filter.text) {
-    list.add('informational', msg`filter respelt ${shown(base.filter.text)} → ${shown(head.filter.text)}`, msg`the same expression`);
+    list.add('informational', msg`filter respelt ${shownExpr(base.filter.text)} → ${shownExpr(head.filter.text)}`, msg`the same expression`);
   }
 
   const headDims = new Map(head.dimensions.map((d) => [d.name, d]));
@@ -297,7 +302,7 @@ function compareGolds(base: GoldModel, head: GoldModel, list: ChangeList): void 
     } else compareMeasure(m, h, list);
   }
   for (const m of head.measures) {
-    if (!baseMeasures.has(m.name)) list.add('compatible', msg`measure ${m.name} = ${shown(m.text)} added`, msg`a new column; existing columns and rows keep their meaning`);
+    if (!baseMeasures.has(m.name)) list.add('compatible', msg`measure ${m.name} = ${shownExpr(m.text)} added`, msg`a new column; existing columns and rows keep their meaning`);
   }
   if (base.openMonths !== head.openMonths) {
     list.add('informational', msg`restatement window ${String(base.openMonths)} → ${String(head.openMonths)} months`, msg`how far back a run may change published months without --allow-restatement`);
@@ -306,9 +311,9 @@ function compareGolds(base: GoldModel, head: GoldModel, list: ChangeList): void 
 
 function compareMeasure(b: MeasureModel, h: MeasureModel, list: ChangeList): void {
   if (!sameExpr(b.expr, h.expr)) {
-    list.add('breaking', msg`measure ${h.name} redefined: ${shown(b.text)} → ${shown(h.text)}`, msg`the column keeps its name but changes meaning`);
+    list.add('breaking', msg`measure ${h.name} redefined: ${shownExpr(b.text)} → ${shownExpr(h.text)}`, msg`the column keeps its name but changes meaning`);
   } else if (b.text !== h.text) {
-    list.add('informational', msg`measure ${h.name} respelt: ${shown(b.text)} → ${shown(h.text)}`, msg`the same expression`);
+    list.add('informational', msg`measure ${h.name} respelt: ${shownExpr(b.text)} → ${shownExpr(h.text)}`, msg`the same expression`);
   }
   if (b.running !== h.running) {
     list.add('breaking', msg`measure ${h.name}: running ${String(b.running)} → ${String(h.running)}`, msg`${text(h.running ? 'monthly values become cumulative' : 'cumulative values become monthly')}: the column changes meaning`);
