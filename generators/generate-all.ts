@@ -2,6 +2,7 @@ import type { LakeModel } from './contract/lake-model';
 import type { BucketNames } from './ddl/athena-ddl';
 import { generateDdl } from './ddl/generate-ddl';
 import { mergeFileMaps, type FileMap } from './file-map';
+import { generateSql } from './sql/generate-sql';
 
 export interface BuildConfig {
   readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
@@ -9,5 +10,5 @@ export interface BuildConfig {
 
 /** Every artifact `lakec build` writes, from one model. Pure. */
 export function generateAll(model: LakeModel, config: BuildConfig): FileMap {
-  return mergeFileMaps(generateDdl(model, config));
+  return mergeFileMaps(generateDdl(model, config), generateSql(model, config));
 }

@@ -3,8 +3,8 @@ import type { GoldModel } from '../contract/gold-model';
 import { datasetTables } from '../tables/lake-tables';
 import type { Layer, TableDef } from '../tables/table-def';
 import { goldTableOf } from './gold-query';
-import { col, item, str, table, type SqlStatement } from './sql-node';
-import { RUN_ID_PATTERN } from './sql-param';
+import { col, item, param, str, table, type SqlExpr, type SqlStatement } from './sql-node';
+import { RUN_ID, RUN_ID_PATTERN } from './sql-param';
 
 /**
  * The run id a reader view names when nothing is published yet. It is not a valid run id, so it selects no
@@ -26,6 +26,16 @@ export function readerViewStatement(t: TableDef, runIds: readonly string[]): Sql
     if (!RUN_ID_PATTERN.test(r)) throw new Error(`not a run id: ${JSON.stringify(r)}`);
   }
   const ids = runIds.length > 0 ? [...new Set(runIds)].sort() : [NO_PUBLISHED_RUN];
+  return viewOver(t, ids.map(str));
+}
+
+/** The reader view over one run given as the `run_id` parameter (the Gold publish step in Athena). */
+export function readerViewTemplate(t: TableDef): SqlStatement {
+  if (t.readerName === t.name) throw new Error(`${t.database}.${t.name} is read directly; it has no reader view`);
+  return viewOver(t, [param(RUN_ID)]);
+}
+
+function viewOver(t: TableDef, runIds: readonly SqlExpr[]): SqlStatement {
   return {
     kind: 'create_view',
     schema: t.database,
@@ -34,7 +44,7 @@ export function readerViewStatement(t: TableDef, runIds: readonly string[]): Sql
       kind: 'select',
       items: [...t.columns.map((c) => item(col(c.name))), ...t.partitionKeys.map((k) => item(col(k.name)))],
       from: table(t.name, t.database),
-      where: { kind: 'in', operand: col('run_id'), list: ids.map(str), negated: false },
+      where: { kind: 'in', operand: col('run_id'), list: runIds, negated: false },
     },
   };
 }

@@ -30,6 +30,22 @@ export function renderTemplate(printed: PrintedSql, values: Readonly<Record<stri
   });
 }
 
+/**
+ * An Athena statement with some of its parameters filled; the others stay placeholders. (The empty staging
+ * table's query never runs, so its window and publish time are fixed and only the run id remains.)
+ */
+export function fillParams(printed: PrintedSql, values: Readonly<Record<string, string>>): PrintedSql {
+  if (printed.dialect !== 'athena') throw new Error('fillParams fills Athena placeholders');
+  const filled = new Map<string, string>();
+  for (const [name, value] of Object.entries(values)) {
+    const p = printed.params.find((x) => x.name === name);
+    if (!p) throw new Error(`the statement takes no parameter ${name}`);
+    filled.set(name, checkParamValue(p, value));
+  }
+  const text = printed.text.replace(PLACEHOLDER, (m, name: string) => (filled.has(name) ? filled.get(name)!.replace(/'/g, "''") : m));
+  return { dialect: printed.dialect, text, params: printed.params.filter((p) => !filled.has(p.name)) };
+}
+
 /** The named values to bind to a DuckDB statement (`connection.run(text, values)`), checked. */
 export function duckdbValues(printed: PrintedSql, values: Readonly<Record<string, string>>): Record<string, string> {
   if (printed.dialect !== 'duckdb') throw new Error('duckdbValues binds DuckDB parameters');

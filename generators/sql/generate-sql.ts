@@ -1,0 +1,63 @@
+import type { DatasetModel } from '../contract/dataset-model';
+import type { GoldModel } from '../contract/gold-model';
+import { findContract, goldsOf, type LakeModel } from '../contract/lake-model';
+import type { BucketNames } from '../ddl/athena-ddl';
+import { generatedHeader, type FileMap } from '../file-map';
+import { athenaGoldRun, type AthenaGoldStepName } from './athena-gold-plan';
+import { DuckDbPrinter } from './duckdb-printer';
+import { goldQuery, goldTableOf } from './gold-query';
+import { reconciliationQuery } from './gold-reconciliation';
+import { monthWindowsQuery } from './month-windows';
+import type { PrintedSql } from './sql-printer';
+import { describeParams } from './sql-template';
+
+export interface SqlConfig {
+  /** Athena statements differ per environment only by bucket (the run's location). */
+  readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
+}
+
+/** The source dataset of a Gold contract (the model is checked: it exists and is a dataset). */
+export function goldSource(model: LakeModel, gold: GoldModel): DatasetModel {
+  const source = findContract(model, gold.from);
+  if (source?.kind !== 'dataset') throw new Error(`${gold.from.domain}.${gold.from.name}@${gold.from.schemaV} is not a dataset contract`);
+  return source;
+}
+
+const STEP_FILES: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'publish-view'];
+
+/**
+ * The Gold SQL `lakec build` writes, per Gold contract:
+ * - `sql/duckdb/{gold_db}/{name}_{v}/gold.sql`, `reconcile.sql`, `month-windows.sql` — DuckDB, `$name` parameters;
+ * - `sql/athena/{env}/{gold_db}/{name}_{v}/{n}-{step}.sql` — the Athena run, `{{name}}` placeholders
+ *   (generators/sql/athena-gold-plan.ts says how the steps chain).
+ */
+export function generateSql(model: LakeModel, config: SqlConfig): FileMap {
+  const files = new Map<string, string>();
+  const duckdb = new DuckDbPrinter();
+  for (const gold of goldsOf(model)) {
+    const source = goldSource(model, gold);
+    const t = goldTableOf(gold);
+    const dir = `${t.database}/${t.readerName}`;
+    const file = (what: string, description: string, printed: PrintedSql) =>
+      `${generatedHeader('sql', [gold, source], what)}${comment(description)}${printed.params.length ? comment(`Parameters: ${describeParams(printed.params)}.`) : ''}\n${printed.text};\n`;
+    files.set(`sql/duckdb/${dir}/gold.sql`, file('DuckDB Gold rows', 'The Gold rows for months $month_from..$month_to, columns in the Gold table\'s order, as_of_month last.', duckdb.printQuery(goldQuery(gold, source))));
+    files.set(`sql/duckdb/${dir}/reconcile.sql`, file('DuckDB Gold reconciliation', 'Rows (check_name, detail) for every disagreement between the run\'s Gold rows and silver; none when consistent.', duckdb.printQuery(reconciliationQuery(gold, source))));
+    files.set(`sql/duckdb/${dir}/month-windows.sql`, file('DuckDB Gold month windows', 'Windows of at most 100 months covering the source.', duckdb.printQuery(monthWindowsQuery(gold, source))));
+    for (const env of config.environments) {
+      const run = athenaGoldRun(gold, source, env.buckets);
+      STEP_FILES.forEach((name, i) => {
+        const step = run.steps[name];
+        const position = `step ${i + 1} of ${STEP_FILES.length}`;
+        files.set(
+          `sql/athena/${env.name}/${dir}/${i + 1}-${name}.sql`,
+          file(`Athena Gold run, ${env.name}, ${position}: ${name}`, `${step.description} Order: ${run.order.join(' → ')}.`, step.sql),
+        );
+      });
+    }
+  }
+  return files;
+}
+
+function comment(text: string): string {
+  return `-- ${text.replace(/[\r\n]+/g, ' ')}\n`;
+}
