@@ -45,7 +45,8 @@ function headline(doc: DiffDocument): string {
   }
   if (report.changes.length === 0) return 'no contract changes';
   const c = counts(report.changes);
-  return `no breaking change to an existing schema_v (${IMPACTS.filter((i) => c[i] > 0).map((i) => `${c[i]} ${i}`).join(', ')})`;
+  const allowed = c.breaking > 0 ? '; the breaking ones come as a new schema_v or remove a deprecated one' : '';
+  return `no breaking change to an existing schema_v (${plural(report.changes.length, 'change')}: ${IMPACTS.filter((i) => c[i] > 0).map((i) => `${c[i]} ${i}`).join(', ')}${allowed})`;
 }
 
 function where(change: Change): string {
