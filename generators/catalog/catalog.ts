@@ -27,7 +27,7 @@ export function generateCatalog(model: LakeModel): FileMap {
     const depth = path.split('/').length - 1;
     const root = '../'.repeat(depth);
     const html = renderTemplate(`catalog/${template}`, 'html', { ...context, csp, root, indexHref: `${root}${INDEX_PAGE}`, lineageHref: `${root}${LINEAGE_PAGE}` }, { partials });
-    out.set(path, `${generatedHeader('html', contracts, 'data catalog')}${html}`);
+    out.set(path, `${generatedHeader('html', contracts, 'data catalog', 'lakec docs')}${html}`);
   };
 
   page(INDEX_PAGE, 'index.html.hbs', model.contracts, { title: 'Data catalog', domains: indexDomains(groups), contracts: model.contracts.length, lineage: withRoot(lineageLayout(model), '') });
