@@ -118,14 +118,14 @@ class OdcsReader {
     const owners = this.owners();
     const classification = this.classification();
     const deprecated = this.deprecated();
-    if (!domain || !name || !owners) return undefined;
+    // Read everything before giving up, so that one run reports every problem of the document.
+    const body = kind === 'dataset' ? this.dataset(object, at) : this.gold(object, at);
+    if (!domain || !name || !owners || !body) return undefined;
 
     const head: Record<string, unknown> = { kind, domain, name, schema_v: schemaV };
     if (description) head.description = description;
     head.owners = owners;
     head.classification = classification;
-    const body = kind === 'dataset' ? this.dataset(object, at) : this.gold(object, at);
-    if (!body) return undefined;
     const contract = { ...head, ...body, ...(deprecated ? { deprecated } : {}) };
 
     const fileProp = this.lakec('file');
