@@ -147,9 +147,9 @@ function unscaled(x: string, t: ColumnType): string {
   return `(CAST(trunc(${x}) AS HUGEINT) * ${pow10(s)} + CAST((${x} - trunc(${x})) * ${pow10(s)} AS HUGEINT))`;
 }
 
-/** num / den rounded half away from zero (Trino's HALF_UP), both HUGEINT; an error when den is 0. */
+/** num / den rounded half away from zero (Trino's HALF_UP), both HUGEINT; NULL when either is, else an error when den is 0. */
 function roundedDivision(num: string, den: string): string {
-  return `CASE WHEN ${den} = 0 THEN error('Division by zero') ELSE sign(${num}) * sign(${den}) * (abs(${num}) // abs(${den}) + CASE WHEN 2 * (abs(${num}) % abs(${den})) >= abs(${den}) THEN 1 ELSE 0 END) END`;
+  return `CASE WHEN ${num} IS NULL THEN NULL WHEN ${den} = 0 THEN error('Division by zero') ELSE sign(${num}) * sign(${den}) * (abs(${num}) // abs(${den}) + CASE WHEN 2 * (abs(${num}) % abs(${den})) >= abs(${den}) THEN 1 ELSE 0 END) END`;
 }
 
 /** A HUGEINT unscaled value back to DECIMAL(p,s). */

@@ -1,5 +1,5 @@
 import type { DatasetModel } from '../contract/dataset-model';
-import { walkExpr } from '../contract/expression';
+import { walkExpr, type Expr } from '../contract/expression';
 import type { GoldModel } from '../contract/gold-model';
 import { datasetTables, GOLD_METADATA, lakeTables } from '../tables/lake-tables';
 import type { TableDef } from '../tables/table-def';
@@ -51,6 +51,12 @@ export interface GoldQueryOptions {
 const MONTH = '__month';
 const FIRST_MONTH = '__first_month';
 const LAST_MONTH = '__last_month';
+const ROWS = '__rows';
+const BIGINT = { kind: 'bigint' } as const;
+
+function isPlainCount(e: Expr): boolean {
+  return e.kind === 'aggregate' && e.fn === 'count';
+}
 
 /** The parameters every Gold statement takes. */
 export const GOLD_PARAMS: readonly SqlParam[] = [RUN_ID, PUBLISHED_AT, MONTH_FROM, MONTH_TO];
@@ -110,7 +116,13 @@ export function goldQuery(gold: GoldModel, source: DatasetModel, options: GoldQu
   const dimCols = (t?: string) => dims.map((d) => col(d, undefined, t));
   const monthly: SqlSelect = {
     kind: 'select',
-    items: [...dims.map((d) => item(col(d))), item(col(MONTH)), ...plan.partials.map((p) => item(cast(p.aggregate, p.type), p.column))],
+    items: [
+      ...dims.map((d) => item(col(d))),
+      item(col(MONTH)),
+      ...plan.partials.map((p) => item(cast(p.aggregate, p.type), p.column)),
+      // Marks months that have rows, once carried-forward months are added.
+      ...(running ? [item(cast({ kind: 'aggregate', fn: 'count', args: [], distinct: false }, BIGINT), ROWS)] : []),
+    ],
     from: table('source_rows'),
     groupBy: [...dimCols(), col(MONTH)],
   };
@@ -133,7 +145,11 @@ export function goldQuery(gold: GoldModel, source: DatasetModel, options: GoldQu
     ...dims.map((d) => item(col(d))),
     ...measures.map(({ model, lowered }) => {
       const r = runningColumns.get(model.name);
-      return item(cast(r ? col(r, model.type) : lowered, model.type), model.name);
+      if (r) return item(cast(col(r, model.type), model.type), model.name);
+      if (!running) return item(cast(lowered, model.type), model.name);
+      // A carried-forward month has no rows: a plain count is 0, any other measure NULL (never evaluated).
+      if (isPlainCount(model.expr)) return item(cast({ kind: 'call', fn: 'coalesce', args: [lowered, int(0)], type: model.type }, model.type), model.name);
+      return item(cast({ kind: 'case', whens: [{ when: isNull(col(ROWS), true), then: lowered }], type: model.type }, model.type), model.name);
     }),
     ...GOLD_METADATA.map((m) => {
       const e = metadata.get(m.name);
@@ -203,12 +219,15 @@ function calendarCtes(
       right: { kind: 'month_series', start: col(FIRST_MONTH, undefined, 'g'), end: col(LAST_MONTH, undefined, 'e'), alias: 's', column: MONTH },
     },
   };
-  const isCount = (p: Partial) => p.source.fn === 'count';
   const both: SqlQuery = {
     kind: 'union_all',
     queries: [
-      { kind: 'select', items: [...dims.map((d) => item(col(d))), item(col(MONTH)), ...partials.map((p) => item(col(p.column)))], from: table('monthly') },
-      { kind: 'select', items: [...dims.map((d) => item(col(d))), item(col(MONTH)), ...partials.map((p) => item(nullOf(p.type), p.column))], from: table('calendar') },
+      { kind: 'select', items: [...dims.map((d) => item(col(d))), item(col(MONTH)), ...partials.map((p) => item(col(p.column))), item(col(ROWS))], from: table('monthly') },
+      {
+        kind: 'select',
+        items: [...dims.map((d) => item(col(d))), item(col(MONTH)), ...partials.map((p) => item(nullOf(p.type), p.column)), item(nullOf(BIGINT), ROWS)],
+        from: table('calendar'),
+      },
     ],
   };
   const filled: SqlSelect = {
@@ -216,11 +235,8 @@ function calendarCtes(
     items: [
       ...dims.map((d) => item(col(d))),
       item(col(MONTH)),
-      ...partials.map((p) => {
-        // One real row and one filler row per group and month at most: max() picks the real value.
-        const picked: SqlExpr = { kind: 'aggregate', fn: 'max', args: [col(p.column)], distinct: false, type: p.type };
-        return item(isCount(p) ? cast({ kind: 'call', fn: 'coalesce', args: [picked, int(0)], type: p.type }, p.type) : picked, p.column);
-      }),
+      // One real row and one filler row per group and month at most: max() picks the real values.
+      ...[...partials.map((p) => p.column), ROWS].map((c) => item({ kind: 'aggregate', fn: 'max', args: [col(c)], distinct: false }, c)),
     ],
     from: { kind: 'subquery', alias: 'rows_and_gaps', query: both },
     groupBy: [...dims.map((d) => col(d)), col(MONTH)],
@@ -231,6 +247,7 @@ function calendarCtes(
       ...dims.map((d) => item(col(d))),
       item(col(MONTH)),
       ...partials.map((p) => item(col(p.column))),
+      item(col(ROWS)),
       ...measures.flatMap(({ model, lowered }) => {
         const r = runningColumns.get(model.name);
         if (!r || lowered.kind !== 'column') return [];

@@ -97,7 +97,8 @@ export function lowerRowExpr(e: Expr, scope: ExprScope): SqlExpr {
 
 /**
  * An aggregate of the contract as IR. min_by/max_by order by (value, _source_record, _run_id) so ties are
- * broken the same way everywhere, and skip rows whose ordering value is NULL (Trino's min_by ignores them).
+ * broken the same way everywhere. Rows whose ordering value is NULL are skipped, as Trino's min_by does;
+ * a FILTER is folded into the ordering key (NULL outside the filter), which both engines skip the same way.
  */
 export function lowerAggregate(e: Extract<Expr, { kind: 'aggregate' }>, scope: ExprScope): SqlExpr {
   const type = typeOfExpr(e, scope);
@@ -106,9 +107,11 @@ export function lowerAggregate(e: Extract<Expr, { kind: 'aggregate' }>, scope: E
     const [value, by] = e.args;
     if (!value || !by) throw new Error(`${e.fn} takes two arguments`);
     const key = lowerRowExpr(by, scope);
-    const ordering: SqlExpr = { kind: 'row', fields: [key, ...TIE_BREAKERS.map((t) => col(t.name, t.type))] };
-    const f = and(filter, isNull(key, true));
-    return { kind: 'aggregate', fn: e.fn, args: [lowerRowExpr(value, scope), ordering], distinct: false, ...(f ? { filter: f } : {}), ...(type ? { type } : {}) };
+    const ordering: SqlExpr = {
+      kind: 'case',
+      whens: [{ when: and(isNull(key, true), filter)!, then: { kind: 'row', fields: [key, ...TIE_BREAKERS.map((t) => col(t.name, t.type))] } }],
+    };
+    return { kind: 'aggregate', fn: e.fn, args: [lowerRowExpr(value, scope), ordering], distinct: false, ...(type ? { type } : {}) };
   }
   return { kind: 'aggregate', fn: e.fn, args: e.args.map((a) => lowerRowExpr(a, scope)), distinct: e.distinct, ...(filter ? { filter } : {}), ...(type ? { type } : {}) };
 }

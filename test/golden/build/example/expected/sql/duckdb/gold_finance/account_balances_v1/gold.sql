@@ -22,7 +22,8 @@ WITH
       "currency",
       "__month",
       CAST(sum("amount") AS DECIMAL(38,2)) AS "__p1",
-      CAST(count(*) AS BIGINT) AS "__p2"
+      CAST(count(*) AS BIGINT) AS "__p2",
+      CAST(count(*) AS BIGINT) AS "__rows"
     FROM "source_rows"
     GROUP BY "account_id", "currency", "__month"
   ),
@@ -68,14 +69,16 @@ WITH
       "currency",
       "__month",
       max("__p1") AS "__p1",
-      CAST(coalesce(max("__p2"), 0) AS BIGINT) AS "__p2"
+      max("__p2") AS "__p2",
+      max("__rows") AS "__rows"
     FROM (
       SELECT
         "account_id",
         "currency",
         "__month",
         "__p1",
-        "__p2"
+        "__p2",
+        "__rows"
       FROM "monthly"
       UNION ALL
       SELECT
@@ -83,7 +86,8 @@ WITH
         "currency",
         "__month",
         CAST(NULL AS DECIMAL(38,2)) AS "__p1",
-        CAST(NULL AS BIGINT) AS "__p2"
+        CAST(NULL AS BIGINT) AS "__p2",
+        CAST(NULL AS BIGINT) AS "__rows"
       FROM "calendar"
     ) AS "rows_and_gaps"
     GROUP BY "account_id", "currency", "__month"
@@ -95,6 +99,7 @@ WITH
       "__month",
       "__p1",
       "__p2",
+      "__rows",
       sum("__p1") OVER (PARTITION BY "account_id", "currency" ORDER BY "__month" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__r1"
     FROM "filled"
   )
@@ -102,8 +107,8 @@ SELECT
   "account_id",
   "currency",
   CAST("__r1" AS DECIMAL(38,2)) AS "balance",
-  CAST("__p2" AS BIGINT) AS "transactions",
-  CAST("__p1" AS DECIMAL(38,2)) AS "net_flow",
+  CAST(coalesce("__p2", 0) AS BIGINT) AS "transactions",
+  CAST(CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p1" END AS DECIMAL(38,2)) AS DECIMAL(38,2)) AS "net_flow",
   $run_id AS "_run_id",
   CAST($published_at AS TIMESTAMP) AS "_published_at",
   strftime("__month", '%Y-%m') AS "as_of_month"

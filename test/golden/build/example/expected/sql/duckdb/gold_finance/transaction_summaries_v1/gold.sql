@@ -31,11 +31,11 @@ WITH
       CAST(sum("amount") AS DECIMAL(38,2)) AS "__p2",
       CAST(min("amount") AS DECIMAL(18,2)) AS "__p3",
       CAST(max("amount") AS DECIMAL(18,2)) AS "__p4",
-      CAST(CASE WHEN count("amount") = 0 THEN NULL ELSE CAST(CAST(CASE WHEN CAST(count("amount") AS HUGEINT) = 0 THEN error('Division by zero') ELSE sign((CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT))) * sign(CAST(count("amount") AS HUGEINT)) * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT))) // abs(CAST(count("amount") AS HUGEINT)) + CASE WHEN 2 * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT))) % abs(CAST(count("amount") AS HUGEINT))) >= abs(CAST(count("amount") AS HUGEINT)) THEN 1 ELSE 0 END) END AS DECIMAL(38,0)) * 0.01 AS DECIMAL(38,2)) END AS DECIMAL(38,2)) AS "__p5",
+      CAST(CASE WHEN count("amount") = 0 THEN NULL ELSE CAST(CAST(CASE WHEN (CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT)) IS NULL THEN NULL WHEN CAST(count("amount") AS HUGEINT) = 0 THEN error('Division by zero') ELSE sign((CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT))) * sign(CAST(count("amount") AS HUGEINT)) * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT))) // abs(CAST(count("amount") AS HUGEINT)) + CASE WHEN 2 * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 100 + CAST((sum("amount") - trunc(sum("amount"))) * 100 AS HUGEINT))) % abs(CAST(count("amount") AS HUGEINT))) >= abs(CAST(count("amount") AS HUGEINT)) THEN 1 ELSE 0 END) END AS DECIMAL(38,0)) * 0.01 AS DECIMAL(38,2)) END AS DECIMAL(38,2)) AS "__p5",
       CAST(min("transaction_timestamp") AS TIMESTAMP) AS "__p6",
       CAST(max("transaction_timestamp") AS TIMESTAMP) AS "__p7",
-      CAST(arg_min_null("amount", ROW("transaction_timestamp", "_source_record", "_run_id")) FILTER (WHERE "transaction_timestamp" IS NOT NULL) AS DECIMAL(18,2)) AS "__p8",
-      CAST(arg_max_null("amount", ROW("transaction_timestamp", "_source_record", "_run_id")) FILTER (WHERE "transaction_timestamp" IS NOT NULL) AS DECIMAL(18,2)) AS "__p9"
+      CAST(arg_min_null("amount", CASE WHEN "transaction_timestamp" IS NOT NULL THEN ROW("transaction_timestamp", "_source_record", "_run_id") END) AS DECIMAL(18,2)) AS "__p8",
+      CAST(arg_max_null("amount", CASE WHEN "transaction_timestamp" IS NOT NULL THEN ROW("transaction_timestamp", "_source_record", "_run_id") END) AS DECIMAL(18,2)) AS "__p9"
     FROM "source_rows"
     GROUP BY "account_id", "currency", "__month"
   )

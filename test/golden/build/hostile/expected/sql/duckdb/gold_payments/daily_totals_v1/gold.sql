@@ -28,9 +28,10 @@ WITH
       CAST(sum("amount") FILTER (WHERE "is_refund" = FALSE) AS DECIMAL(38,10)) AS "__p1",
       CAST(sum(CAST(CASE WHEN "is_refund" THEN -"amount" ELSE 0 END AS DECIMAL(38,10))) AS DECIMAL(38,10)) AS "__p2",
       CAST(count(DISTINCT "settlement_id") AS BIGINT) AS "__p3",
-      CAST(CASE WHEN count("amount") = 0 THEN NULL ELSE CAST(CAST(CASE WHEN CAST(count("amount") AS HUGEINT) = 0 THEN error('Division by zero') ELSE sign((CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT))) * sign(CAST(count("amount") AS HUGEINT)) * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT))) // abs(CAST(count("amount") AS HUGEINT)) + CASE WHEN 2 * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT))) % abs(CAST(count("amount") AS HUGEINT))) >= abs(CAST(count("amount") AS HUGEINT)) THEN 1 ELSE 0 END) END AS DECIMAL(38,0)) * 0.0000000001 AS DECIMAL(38,10)) END AS DECIMAL(38,10)) AS "__p4",
+      CAST(CASE WHEN count("amount") = 0 THEN NULL ELSE CAST(CAST(CASE WHEN (CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT)) IS NULL THEN NULL WHEN CAST(count("amount") AS HUGEINT) = 0 THEN error('Division by zero') ELSE sign((CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT))) * sign(CAST(count("amount") AS HUGEINT)) * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT))) // abs(CAST(count("amount") AS HUGEINT)) + CASE WHEN 2 * (abs((CAST(trunc(sum("amount")) AS HUGEINT) * 10000000000 + CAST((sum("amount") - trunc(sum("amount"))) * 10000000000 AS HUGEINT))) % abs(CAST(count("amount") AS HUGEINT))) >= abs(CAST(count("amount") AS HUGEINT)) THEN 1 ELSE 0 END) END AS DECIMAL(38,0)) * 0.0000000001 AS DECIMAL(38,10)) END AS DECIMAL(38,10)) AS "__p4",
       CAST(max("settled_at") AS TIMESTAMP) AS "__p5",
-      CAST(sum("amount") AS DECIMAL(38,10)) AS "__p6"
+      CAST(sum("amount") AS DECIMAL(38,10)) AS "__p6",
+      CAST(count(*) AS BIGINT) AS "__rows"
     FROM "source_rows"
     GROUP BY "select", "is_refund", "__month"
   ),
@@ -79,10 +80,11 @@ WITH
       "__month",
       max("__p1") AS "__p1",
       max("__p2") AS "__p2",
-      CAST(coalesce(max("__p3"), 0) AS BIGINT) AS "__p3",
+      max("__p3") AS "__p3",
       max("__p4") AS "__p4",
       max("__p5") AS "__p5",
-      max("__p6") AS "__p6"
+      max("__p6") AS "__p6",
+      max("__rows") AS "__rows"
     FROM (
       SELECT
         "select",
@@ -93,7 +95,8 @@ WITH
         "__p3",
         "__p4",
         "__p5",
-        "__p6"
+        "__p6",
+        "__rows"
       FROM "monthly"
       UNION ALL
       SELECT
@@ -105,7 +108,8 @@ WITH
         CAST(NULL AS BIGINT) AS "__p3",
         CAST(NULL AS DECIMAL(38,10)) AS "__p4",
         CAST(NULL AS TIMESTAMP) AS "__p5",
-        CAST(NULL AS DECIMAL(38,10)) AS "__p6"
+        CAST(NULL AS DECIMAL(38,10)) AS "__p6",
+        CAST(NULL AS BIGINT) AS "__rows"
       FROM "calendar"
     ) AS "rows_and_gaps"
     GROUP BY "select", "is_refund", "__month"
@@ -121,17 +125,18 @@ WITH
       "__p4",
       "__p5",
       "__p6",
+      "__rows",
       sum("__p6") OVER (PARTITION BY "select", "is_refund" ORDER BY "__month" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__r6"
     FROM "filled"
   )
 SELECT
   "select",
   "is_refund",
-  CAST("__p1" AS DECIMAL(38,10)) AS "settled",
-  CAST("__p2" AS DECIMAL(38,10)) AS "refunded",
-  CAST("__p3" AS BIGINT) AS "settlements",
-  CAST("__p4" AS DECIMAL(38,10)) AS "average_amount",
-  CAST("__p5" AS TIMESTAMP) AS "last_settled_at",
+  CAST(CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p1" END AS DECIMAL(38,10)) AS DECIMAL(38,10)) AS "settled",
+  CAST(CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p2" END AS DECIMAL(38,10)) AS DECIMAL(38,10)) AS "refunded",
+  CAST(coalesce("__p3", 0) AS BIGINT) AS "settlements",
+  CAST(CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p4" END AS DECIMAL(38,10)) AS DECIMAL(38,10)) AS "average_amount",
+  CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p5" END AS TIMESTAMP) AS "last_settled_at",
   CAST("__r6" AS DECIMAL(38,10)) AS "cumulative",
   $run_id AS "_run_id",
   CAST($published_at AS TIMESTAMP) AS "_published_at",

@@ -23,7 +23,8 @@ WITH
       "currency",
       "__month",
       CAST(sum("amount") AS decimal(38,2)) AS "__p1",
-      CAST(count(*) AS bigint) AS "__p2"
+      CAST(count(*) AS bigint) AS "__p2",
+      CAST(count(*) AS bigint) AS "__rows"
     FROM "source_rows"
     GROUP BY "account_id", "currency", "__month"
   ),
@@ -69,14 +70,16 @@ WITH
       "currency",
       "__month",
       max("__p1") AS "__p1",
-      CAST(coalesce(max("__p2"), 0) AS bigint) AS "__p2"
+      max("__p2") AS "__p2",
+      max("__rows") AS "__rows"
     FROM (
       SELECT
         "account_id",
         "currency",
         "__month",
         "__p1",
-        "__p2"
+        "__p2",
+        "__rows"
       FROM "monthly"
       UNION ALL
       SELECT
@@ -84,7 +87,8 @@ WITH
         "currency",
         "__month",
         CAST(NULL AS decimal(38,2)) AS "__p1",
-        CAST(NULL AS bigint) AS "__p2"
+        CAST(NULL AS bigint) AS "__p2",
+        CAST(NULL AS bigint) AS "__rows"
       FROM "calendar"
     ) AS "rows_and_gaps"
     GROUP BY "account_id", "currency", "__month"
@@ -96,6 +100,7 @@ WITH
       "__month",
       "__p1",
       "__p2",
+      "__rows",
       sum("__p1") OVER (PARTITION BY "account_id", "currency" ORDER BY "__month" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__r1"
     FROM "filled"
   )
@@ -103,8 +108,8 @@ SELECT
   "account_id",
   "currency",
   CAST("__r1" AS decimal(38,2)) AS "balance",
-  CAST("__p2" AS bigint) AS "transactions",
-  CAST("__p1" AS decimal(38,2)) AS "net_flow",
+  CAST(coalesce("__p2", 0) AS bigint) AS "transactions",
+  CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p1" END AS decimal(38,2)) AS "net_flow",
   '{{run_id}}' AS "_run_id",
   CAST('{{published_at}}' AS timestamp) AS "_published_at",
   date_format(CAST("__month" AS timestamp), '%Y-%m') AS "as_of_month"

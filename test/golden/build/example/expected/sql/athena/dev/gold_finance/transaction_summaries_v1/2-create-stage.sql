@@ -41,8 +41,8 @@ WITH
       CAST(avg("amount") AS decimal(38,2)) AS "__p5",
       CAST(min("transaction_timestamp") AS timestamp) AS "__p6",
       CAST(max("transaction_timestamp") AS timestamp) AS "__p7",
-      CAST(min_by("amount", ROW("transaction_timestamp", "_source_record", "_run_id")) FILTER (WHERE "transaction_timestamp" IS NOT NULL) AS decimal(18,2)) AS "__p8",
-      CAST(max_by("amount", ROW("transaction_timestamp", "_source_record", "_run_id")) FILTER (WHERE "transaction_timestamp" IS NOT NULL) AS decimal(18,2)) AS "__p9"
+      CAST(min_by("amount", CASE WHEN "transaction_timestamp" IS NOT NULL THEN ROW("transaction_timestamp", "_source_record", "_run_id") END) AS decimal(18,2)) AS "__p8",
+      CAST(max_by("amount", CASE WHEN "transaction_timestamp" IS NOT NULL THEN ROW("transaction_timestamp", "_source_record", "_run_id") END) AS decimal(18,2)) AS "__p9"
     FROM "source_rows"
     GROUP BY "account_id", "currency", "__month"
   )

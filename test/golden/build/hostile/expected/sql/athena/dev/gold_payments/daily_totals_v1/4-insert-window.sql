@@ -31,7 +31,8 @@ WITH
       CAST(count(DISTINCT "settlement_id") AS bigint) AS "__p3",
       CAST(avg("amount") AS decimal(38,10)) AS "__p4",
       CAST(max("settled_at") AS timestamp) AS "__p5",
-      CAST(sum("amount") AS decimal(38,10)) AS "__p6"
+      CAST(sum("amount") AS decimal(38,10)) AS "__p6",
+      CAST(count(*) AS bigint) AS "__rows"
     FROM "source_rows"
     GROUP BY "select", "is_refund", "__month"
   ),
@@ -80,10 +81,11 @@ WITH
       "__month",
       max("__p1") AS "__p1",
       max("__p2") AS "__p2",
-      CAST(coalesce(max("__p3"), 0) AS bigint) AS "__p3",
+      max("__p3") AS "__p3",
       max("__p4") AS "__p4",
       max("__p5") AS "__p5",
-      max("__p6") AS "__p6"
+      max("__p6") AS "__p6",
+      max("__rows") AS "__rows"
     FROM (
       SELECT
         "select",
@@ -94,7 +96,8 @@ WITH
         "__p3",
         "__p4",
         "__p5",
-        "__p6"
+        "__p6",
+        "__rows"
       FROM "monthly"
       UNION ALL
       SELECT
@@ -106,7 +109,8 @@ WITH
         CAST(NULL AS bigint) AS "__p3",
         CAST(NULL AS decimal(38,10)) AS "__p4",
         CAST(NULL AS timestamp) AS "__p5",
-        CAST(NULL AS decimal(38,10)) AS "__p6"
+        CAST(NULL AS decimal(38,10)) AS "__p6",
+        CAST(NULL AS bigint) AS "__rows"
       FROM "calendar"
     ) AS "rows_and_gaps"
     GROUP BY "select", "is_refund", "__month"
@@ -122,17 +126,18 @@ WITH
       "__p4",
       "__p5",
       "__p6",
+      "__rows",
       sum("__p6") OVER (PARTITION BY "select", "is_refund" ORDER BY "__month" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "__r6"
     FROM "filled"
   )
 SELECT
   "select",
   "is_refund",
-  CAST("__p1" AS decimal(38,10)) AS "settled",
-  CAST("__p2" AS decimal(38,10)) AS "refunded",
-  CAST("__p3" AS bigint) AS "settlements",
-  CAST("__p4" AS decimal(38,10)) AS "average_amount",
-  CAST("__p5" AS timestamp) AS "last_settled_at",
+  CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p1" END AS decimal(38,10)) AS "settled",
+  CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p2" END AS decimal(38,10)) AS "refunded",
+  CAST(coalesce("__p3", 0) AS bigint) AS "settlements",
+  CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p4" END AS decimal(38,10)) AS "average_amount",
+  CAST(CASE WHEN "__rows" IS NOT NULL THEN "__p5" END AS timestamp) AS "last_settled_at",
   CAST("__r6" AS decimal(38,10)) AS "cumulative",
   '{{run_id}}' AS "_run_id",
   CAST('{{published_at}}' AS timestamp) AS "_published_at",
