@@ -1,7 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, type TerraformElement } from 'cdktf';
 import type { Construct, Node } from 'constructs';
-import type { LakeModel } from '../generators/contract/lake-model';
+import { datasetKey } from '../generators/contract/dataset-id';
+import { findContract, goldsOf, type LakeModel } from '../generators/contract/lake-model';
+import { GoldRefresh } from './orchestration/gold-refresh';
 import { lakeTables } from '../generators/tables/lake-tables';
 import { FinanceAccess } from './access/finance-access';
 import { AuditTrail } from './audit/audit-trail';
@@ -14,7 +16,7 @@ import { PlatformAlarms } from './observability/platform-alarms';
 import { AthenaWorkgroups } from './query/athena-workgroups';
 import { KEY_PURPOSES, LakeKeys, type KeyPurpose } from './storage/kms-keys';
 import { LakeBuckets } from './storage/lake-buckets';
-import { etlNamePattern } from './names';
+import { contractSlug, etlNamePattern } from './names';
 import { LAKE_METRIC_NAMESPACE } from './observability/lake-metrics';
 
 /** Terraform and provider versions the synthesized JSON asks for (plain Terraform or OpenTofu). */
@@ -86,7 +88,11 @@ export class LakeStack extends TerraformStack {
         }),
       ]),
     );
-    void domainTopics;
+    for (const gold of goldsOf(model)) {
+      const source = findContract(model, gold.from);
+      if (!source || source.kind !== 'dataset') throw new Error(`${datasetKey(gold.id)} reads ${datasetKey(gold.from)}, which is not a dataset contract`);
+      new GoldRefresh(this, `gold-${contractSlug(gold.id)}`, { ctx, gold, source, topic: domainTopics.get(gold.id.domain)!.topic });
+    }
     new PlatformAlarms(this, 'platform-alarm', { ctx, topic: platformTopic.topic, deadLetters: deadLetters.queue });
     const finance = new FinanceAccess(this, 'finance-access', ctx);
     new AuditTrail(this, 'audit', ctx, buckets.policies['access-logs']);

@@ -18,6 +18,8 @@ export interface LakeRoleProps {
   readonly kind: RoleKind;
   /** `domain.name@vN` for the per-contract roles. */
   readonly contract?: string;
+  /** Other contracts the role reads (a Gold publisher reads its source). */
+  readonly reads?: readonly string[];
   readonly trust: PolicyDocument;
   readonly policy: PolicyDocument;
   readonly maxSessionSeconds?: number;
@@ -26,6 +28,7 @@ export interface LakeRoleProps {
 /** A role with its trust policy and one inline policy, sized against IAM's limit before anything is deployed. */
 export class LakeRole extends Construct {
   readonly role: IamRole;
+  readonly policy: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: LakeRoleProps) {
     super(scope, id);
@@ -36,9 +39,13 @@ export class LakeRole extends Construct {
       assumeRolePolicy: policyJson(props.trust),
       maxSessionDuration: props.maxSessionSeconds ?? 3600,
       forceDetachPolicies: true,
-      tags: tfLiteralMap({ 'lakec:role': props.kind, ...(props.contract ? { 'lakec:contract': props.contract } : {}) }),
+      tags: tfLiteralMap({
+        'lakec:role': props.kind,
+        ...(props.contract ? { 'lakec:contract': props.contract } : {}),
+        ...(props.reads?.length ? { 'lakec:reads': props.reads.join(',') } : {}),
+      }),
     });
-    new IamRolePolicy(this, 'policy', { name: 'lakec-least-privilege', role: this.role.id, policy: policyJson(props.policy) });
+    this.policy = new IamRolePolicy(this, 'policy', { name: 'lakec-least-privilege', role: this.role.id, policy: policyJson(props.policy) });
   }
 }
 
