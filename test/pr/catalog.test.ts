@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -137,5 +137,23 @@ describe('lineage layout', () => {
     const ids = new Set(layout.nodes.map((n) => n.id));
     for (const e of layout.edges) expect([ids.has(e.from), ids.has(e.to)]).toEqual([true, true]);
     expect(layout.edges.filter((e) => e.kind === 'rejected').map((e) => e.to)).toEqual(['quarantine:mortgages.transactions@v1']);
+  });
+});
+
+describe('lakec docs beside lakec build', () => {
+  test('build/docs written by lakec docs does not make build/ a folder lakec build refuses, and the reverse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lakec-out-'));
+    try {
+      const model = loadModel();
+      writeFileMap(join(dir, 'build', 'docs'), generateCatalog(model));
+      expect(() => writeFileMap(join(dir, 'build'), new Map([['ddl/x.sql', 'select 1;\n']]))).not.toThrow();
+      expect(() => writeFileMap(join(dir, 'build', 'docs'), generateCatalog(model))).not.toThrow();
+      // A folder holding something lakec did not write is still refused.
+      writeFileMap(join(dir, 'other', 'docs'), generateCatalog(model));
+      writeFileSync(join(dir, 'other', 'notes.txt'), 'mine');
+      expect(() => writeFileMap(join(dir, 'other'), new Map([['a.txt', 'a']]))).toThrow(/not empty and was not written by lakec build/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
