@@ -1,0 +1,23 @@
+CREATE OR REPLACE VIEW "quarantine_ledger"."entries_v1_condemned" AS
+SELECT
+  "entry_id",
+  "book",
+  "region",
+  "amount",
+  "quantity",
+  "rate",
+  "flag",
+  "booked_on",
+  "_raw_record",
+  "validation_error",
+  "attempt_count",
+  "_run_id",
+  "_ingest_date",
+  "_source_file",
+  "_source_record",
+  "_row_hash",
+  "condemned_reason",
+  "ingest_date",
+  "run_id"
+FROM "quarantine_ledger"."entries_v1_condemned_all_runs"
+WHERE "run_id" IN ('none');
