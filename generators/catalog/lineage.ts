@@ -53,10 +53,11 @@ const COLUMN_GAP = 70;
  * only what touches those contracts (a dataset page shows its own lineage).
  */
 export function lineageLayout(model: LakeModel, focus?: (c: ContractModel) => boolean): LineageLayout {
-  const golds = goldsOf(model).filter((g) => !focus || focus(g) || model.contracts.some((c) => focus(c) && datasetKey(c.id) === datasetKey(g.from)));
+  const focused = focus ? new Set(model.contracts.filter(focus).map((c) => datasetKey(c.id))) : undefined;
+  const golds = goldsOf(model).filter((g) => !focused || focused.has(datasetKey(g.id)) || focused.has(datasetKey(g.from)));
   const sources = new Set(golds.map((g) => datasetKey(g.from)));
   const silvers = datasetsOf(model)
-    .filter((d) => !focus || focus(d) || sources.has(datasetKey(d.id)))
+    .filter((d) => !focused || focused.has(datasetKey(d.id)) || sources.has(datasetKey(d.id)))
     .sort((a, b) => compareStrings(a.id.domain, b.id.domain) || compareStrings(a.id.name, b.id.name) || schemaVNumber(a.id.schemaV) - schemaVNumber(b.id.schemaV));
 
   const silverLabel = (d: ContractModel) => `silver_${d.id.domain}.${d.id.name}_${d.id.schemaV}`;
