@@ -38,3 +38,20 @@ export function resourceOf(doc: TerraformJson, type: string, name: string): Reco
   if (!r) throw new Error(`no ${type}.${name}; have ${Object.keys((doc.resource as Record<string, object>)?.[type] ?? {}).join(', ')}`);
   return r;
 }
+
+/**
+ * The synthesized JSON with the Lambda code's content hashes replaced: the bundle holds the runtime
+ * engineer's code, which changes on its own schedule; its determinism is tested separately.
+ */
+export function normalizeForGolden(doc: TerraformJson): TerraformJson {
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') {
+      if (key === 'source_code_hash') return '<sha256 of the bundle>';
+      return v.replace(/(assets\/[^/]+\/)[0-9A-Za-z]{8,}\//g, '$1<hash>/');
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(doc) as TerraformJson;
+}
