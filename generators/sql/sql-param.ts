@@ -34,8 +34,15 @@ const FORMATS: Readonly<Record<ParamFormat, { readonly pattern: RegExp; readonly
 export function checkParamValue(p: SqlParam, value: string): string {
   const f = FORMATS[p.format];
   if (!f.pattern.test(value)) throw new Error(`parameter ${p.name}: ${JSON.stringify(value)} is not a ${p.format} value (e.g. ${f.example})`);
-  if (p.format === 'timestamp' && Number.isNaN(Date.parse(`${value.replace(' ', 'T')}Z`))) throw new Error(`parameter ${p.name}: ${value} is not a real time`);
+  if (p.format === 'timestamp' && !isRealTime(value)) throw new Error(`parameter ${p.name}: ${value} is not a real time`);
   return value;
+}
+
+/** A calendar date and a time of day that exist (no 2024-02-30, no 24:00). */
+function isRealTime(value: string): boolean {
+  const [y, mo, d, h, mi, se] = value.split(/[- :.]/).map(Number) as [number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
 }
 
 /** The run whose rows a Gold statement computes or checks. */

@@ -33,7 +33,7 @@ function rescale(d: Dec, s: number): Dec {
 }
 
 /** a / b rounded half away from zero (Java's HALF_UP, as Trino rounds). */
-function roundHalfUp(a: bigint, b: bigint): bigint {
+export function roundHalfUp(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new Error('Division by zero');
   const neg = a < 0n !== b < 0n;
   const x = a < 0n ? -a : a;
@@ -204,7 +204,8 @@ function evalRow(e: Expr, row: Row): Value {
   }
 }
 
-function arithmetic(op: '+' | '-' | '*' | '/', a: Value, b: Value): Value {
+/** Trino's arithmetic on two values (decimals exact; division rounded half up to the larger scale). */
+export function arithmetic(op: '+' | '-' | '*' | '/', a: Value, b: Value): Value {
   if (a === null || b === null) return null;
   if (!isDec(a) || !isDec(b)) {
     const x = toNumber(a);
