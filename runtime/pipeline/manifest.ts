@@ -1,0 +1,53 @@
+import type { Delivery, PartitionFiles, RowCounts, RunKind } from '../publish/silver-published';
+import type { MetricValue } from '../metrics';
+import type { WrittenFile } from './outputs';
+
+export const MANIFEST_FORMAT = 'lakec.run-manifest/1';
+
+/** How a run ended before publishing (published or not is _PUBLISHED.json's business). */
+export type RunOutcome = 'complete' | 'halted' | 'rejected' | 'failed';
+
+/**
+ * `silver/{domain}/{dataset}/schema_v=vN/_runs/{RUN}/manifest.json`: what a run read, wrote and found,
+ * written once after its data and before `_SUCCESS` (DESIGN.md, completion). Runs that halted, were
+ * rejected or failed get one too (without `_SUCCESS`), so the circuit breaker and operators can read them.
+ */
+export interface RunManifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly run_id: string;
+  readonly dataset: string;
+  readonly schema_v: string;
+  readonly kind: RunKind;
+  readonly engine: 'ts';
+  readonly outcome: RunOutcome;
+  readonly message?: string;
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly contract: { readonly file: string; readonly sha256: string };
+  readonly delivery: Delivery & { readonly file_name: string; readonly gzip: boolean };
+  /** The delivery's header as read (absent without a header). */
+  readonly header?: readonly string[];
+  readonly drift: { readonly missing_columns: readonly string[]; readonly extra_columns: readonly string[] };
+  readonly rows: RowCounts;
+  /** Rows failing each `rule:column` (what the circuit breaker counts; duplicates are not in it). */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly condemned_reasons: { readonly duplicate: number; readonly max_attempts: number };
+  readonly quarantine_rate: number;
+  readonly quarantine_rate_exceeded: boolean;
+  readonly partitions: readonly PartitionFiles[];
+  readonly quarantine: { readonly rows: number; readonly files: readonly string[] };
+  readonly condemned: { readonly rows: number; readonly files: readonly string[] };
+  readonly files: readonly Omit<WrittenFile, 'layer'>[];
+  /** The published runs this run's duplicate and unique checks compared against. */
+  readonly checked_against: readonly string[];
+  readonly retry_of?: readonly string[];
+  /** Approved reprocessing of condemned rows (also in the audit log). */
+  readonly approval?: { readonly approved_by: string; readonly reason: string };
+  readonly metrics: readonly MetricValue[];
+}
+
+export function parseManifest(body: Buffer, runId: string): RunManifest {
+  const m = JSON.parse(body.toString('utf8')) as RunManifest;
+  if (m.format !== MANIFEST_FORMAT || m.run_id !== runId) throw new Error(`the manifest of run ${runId} is not a ${MANIFEST_FORMAT} object for that run`);
+  return m;
+}

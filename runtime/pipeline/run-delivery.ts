@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { daysFromCivil } from '../cells/temporal-format';
+import { CsvReader, DEFAULT_MAX_RECORD_BYTES, RecordStatus, RecordTooLargeError } from '../csv/csv-reader';
+import type { DatasetModule } from '../dataset-module';
+import { LakeKeys } from '../lake-keys';
+import { createEncoder, type ParquetEncoder } from '../parquet/encoder-pool';
+import { runIdCandidates, utcDate } from '../publish/run-id';
+import { readPublished, type PublishedRun } from '../publish/silver-published';
+import type { NewObjectWriter, Storage } from '../storage/storage';
+import { VALIDATOR_RUNTIME } from '../validator-runtime';
+import { Breaker, recentErrors } from './breaker';
+import { matchHeader, type HeaderMatch } from './header';
+import { MANIFEST_FORMAT, type RunManifest, type RunOutcome } from './manifest';
+import { DEFAULT_OUTPUT_OPTIONS, FileSink, RejectedOutput, SilverOutput, type OutputOptions, type RunConstants } from './outputs';
+import { RowRouter } from './row-router';
+import { publishedIndex } from './published-index';
+import { claimRunId, finishRun } from './run-lifecycle';
+import { metricValues, type RunSummary } from './run-summary';
+
+/** What a run reads: a file from outside the lake (copied into bronze), or a delivery already in bronze. */
+export type DeliveryInput = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'bronze'; readonly key: string };
+
+export interface RunOptions {
+  readonly module: DatasetModule;
+  readonly storage: Storage;
+  readonly input: DeliveryInput;
+  /** A run id to use (it must be free); by default the start time, made unique. */
+  readonly runId?: string;
+  /** Publish when complete (false: `--no-publish`, the run is staged). */
+  readonly publish: boolean;
+  readonly clock?: () => Date;
+  /** Encode Parquet in a worker thread (default) or on the calling thread. */
+  readonly encoderThread?: boolean;
+  readonly output?: Partial<OutputOptions>;
+  /** Bytes of the delivery read so far (for a progress bar). */
+  readonly onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  readonly emitMetrics?: (line: string) => void;
+  readonly maxRecordBytes?: number;
+}
+
+class RejectedFile extends Error {}
+
+/**
+ * `lakec run` (and the Lambda): one delivery through the lake, exactly as DESIGN.md's rules say. The file
+ * is read once, as a stream: its bytes go to bronze unchanged (and into its SHA-256) while its records are
+ * split, validated and routed to silver, quarantine and condemned Parquet; then the manifest, `_SUCCESS`
+ * and the publish. Nothing is visible to readers before the publish, whatever happens on the way.
+ */
+export async function runDelivery(o: RunOptions): Promise<RunSummary> {
+  const clock = o.clock ?? (() => new Date());
+  const started = clock();
+  const d = o.module.descriptor;
+  const keys = new LakeKeys(d);
+  const storage = o.storage;
+
+  // The delivery: its name, size, ingest date, and where it is (or will be) in bronze.
+  let fileName: string;
+  let bytes: number;
+  let ingestDate: string;
+  let bronzeKey: string | undefined;
+  if (o.input.kind === 'file') {
+    fileName = basename(o.input.path);
+    bytes = (await stat(o.input.path)).size;
+    ingestDate = utcDate(started);
+  } else {
+    const parsed = keys.parseBronze(o.input.key);
+    if (!parsed) throw new Error(`${o.input.key} is not a delivery of ${d.key} in bronze (${d.tables.bronze.prefix}ingest_date=…/run_id=…/FILE)`);
+    const size = await storage.size(o.input.key);
+    if (size === undefined) throw new Error(`${o.input.key} does not exist in ${storage.location}`);
+    fileName = parsed.fileName;
+    bytes = size;
+    ingestDate = parsed.ingestDate;
+    bronzeKey = o.input.key;
+  }
+  const gzip = /\.gz$/i.test(fileName);
+
+  // Which published runs this delivery supersedes: the same bytes delivered before. The SHA-256 is known
+  // up front only when some published delivery has the same size; otherwise it cannot match any.
+  const published = await readPublished(storage, keys.published);
+  const publishedRuns = published?.runs ?? [];
+  let knownSha: string | undefined;
+  if (bronzeKey) knownSha = publishedRuns.find((r) => r.delivery.bronze_key === bronzeKey)?.delivery.sha256;
+  if (!knownSha && publishedRuns.some((r) => r.delivery.bytes === bytes)) knownSha = await sha256Of(await openInput(o.input, storage));
+  const superseded = knownSha ? publishedRuns.filter((r) => r.delivery.sha256 === knownSha) : [];
+  const checkedAgainst: PublishedRun[] = publishedRuns.filter((r) => !superseded.includes(r));
+
+  const runId = await claimRunId(
+    storage,
+    keys,
+    o.runId ? [o.runId] : runIdCandidates(started, o.input.kind === 'bronze' ? 'BACKFILL' : undefined),
+    { dataset: d.key, started_at: started.toISOString(), input: o.input.kind === 'file' ? o.input.path : o.input.key, pid: process.pid },
+    o.runId !== undefined,
+    async (id) => o.input.kind === 'file' && (await storage.size(keys.bronze(ingestDate, id, fileName))) !== undefined,
+  );
+  if (!bronzeKey) bronzeKey = keys.bronze(ingestDate, runId, fileName);
+
+  const run: RunConstants = { runId, ingestDate, ingestDay: ingestDayOf(ingestDate), sourceFile: bronzeKey };
+  const outputOptions: OutputOptions = { ...DEFAULT_OUTPUT_OPTIONS, ...o.output };
+  let encoder: ParquetEncoder | undefined;
+  let bronze: NewObjectWriter | undefined;
+  const sha = createHash('sha256');
+  let header: string[] | undefined;
+  let match: HeaderMatch | undefined;
+  let router: RowRouter | undefined;
+  let outcome: RunOutcome = 'complete';
+  let message: string | undefined;
+  let partitions: RunManifest['partitions'] = [];
+  let quarantineFiles = { rows: 0, files: [] as string[] };
+  let condemnedFiles = { rows: 0, files: [] as string[] };
+  let sink: FileSink | undefined;
+  let readAll = false;
+
+  try {
+    const index = await publishedIndex(storage, d, checkedAgainst, Math.ceil(bytes / 40));
+    const breaker = new Breaker(d.quality.circuitBreakerPerHour, d.errorCodes, await recentErrors(storage, keys, started));
+    encoder = createEncoder({ worker: o.encoderThread ?? true });
+    sink = new FileSink(storage, encoder, outputOptions.maxFilesInFlight);
+    const silver = new SilverOutput(d, keys, run, sink, outputOptions);
+    const quarantine = new RejectedOutput('quarantine', d, keys, run, sink, outputOptions);
+    const condemned = new RejectedOutput('condemned', d, keys, run, sink, outputOptions);
+
+    const start = (m: HeaderMatch) => {
+      match = m;
+      if (m.rejection) return;
+      const validate = o.module.createValidator(VALIDATOR_RUNTIME, m.layout);
+      router = new RowRouter(d, validate, m.layout, m.cellCount, index, breaker, silver, quarantine, condemned);
+    };
+    // Without a header, cells are read by position from the first record on (an empty file has no rows).
+    if (!d.source.header) start(matchHeader(d, undefined));
+    const reader = new CsvReader({ delimiter: d.source.delimiter, quote: d.source.quote, maxRecordBytes: o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES }, (r) => {
+      if (!match) {
+        const h = readHeader(r);
+        start(typeof h === 'string' ? { layout: new Int32Array(0), cellCount: 0, missing: [], extra: [], rejection: h } : matchHeader(d, (header = h)));
+        if (match!.rejection) reader.stop();
+        return;
+      }
+      if (!router!.route(r, r.recordNumber, 1)) reader.stop();
+    });
+
+    if (o.input.kind === 'file') bronze = await storage.createNewStream(bronzeKey);
+    const input = await openInput(o.input, storage);
+    let read = 0;
+    const onRaw = async (chunk: Buffer) => {
+      sha.update(chunk);
+      read += chunk.length;
+      o.onProgress?.(read, bytes);
+      if (bronze) await bronze.write(chunk);
+    };
+    const afterChunk = async () => {
+      quarantine.afterChunk();
+      condemned.afterChunk();
+      await silver.afterChunk();
+    };
+    const decodeError = gzip ? await readGzip(input, onRaw, reader, afterChunk) : await readPlain(input, onRaw, reader, afterChunk);
+    readAll = true;
+    if (bronze) {
+      await bronze.finish();
+      bronze = undefined;
+    }
+    if (decodeError instanceof RecordTooLargeError) throw new RejectedFile(`the file is not readable CSV: ${decodeError.message}`);
+    if (decodeError) throw new RejectedFile(`the file is not readable gzip: ${decodeError.message}`);
+    if (!match) throw new RejectedFile('the file is empty: it has no header');
+    if (match.rejection) throw new RejectedFile(match.rejection);
+    if (router?.haltedBy) {
+      outcome = 'halted';
+      message = router.haltedBy;
+    } else {
+      partitions = await silver.finish();
+      quarantineFiles = await quarantine.finish();
+      condemnedFiles = await condemned.finish();
+    }
+    await sink.finish();
+  } catch (err) {
+    outcome = err instanceof RejectedFile ? 'rejected' : 'failed';
+    message = err instanceof Error ? err.message : String(err);
+    if (bronze) {
+      await bronze.abort();
+      message += '; the delivery was not stored in bronze: run it again';
+    }
+    await sink?.finish().catch(() => undefined);
+  } finally {
+    await encoder?.close();
+  }
+
+  const counts = router?.counts;
+  const keep = outcome !== 'rejected';
+  const rows = keep && counts ? { in: counts.in, silver: counts.silver, quarantined: counts.quarantined, condemned: counts.condemned } : { in: 0, silver: 0, quarantined: 0, condemned: 0 };
+  const rate = rows.in ? rows.quarantined / rows.in : 0;
+  const manifest: RunManifest = {
+    format: MANIFEST_FORMAT,
+    run_id: runId,
+    dataset: d.key,
+    schema_v: d.id.schemaV,
+    kind: 'delivery',
+    engine: 'ts',
+    outcome,
+    ...(message ? { message } : {}),
+    started_at: started.toISOString(),
+    finished_at: clock().toISOString(),
+    contract: { file: d.contractFile, sha256: d.contractSha256 },
+    delivery: { bronze_key: bronzeKey, sha256: knownSha ?? (readAll ? sha.digest('hex') : ''), bytes, ingest_date: ingestDate, file_name: fileName, gzip },
+    ...(header ? { header } : {}),
+    drift: { missing_columns: match?.missing ?? [], extra_columns: match?.extra ?? [] },
+    rows,
+    errors: keep && router ? router.errorCounts() : {},
+    condemned_reasons: { duplicate: keep ? counts?.condemnedDuplicate ?? 0 : 0, max_attempts: keep ? counts?.condemnedMaxAttempts ?? 0 : 0 },
+    quarantine_rate: Math.round(rate * 1e6) / 1e6,
+    quarantine_rate_exceeded: rate > d.quality.maxQuarantineRate,
+    partitions: outcome === 'complete' ? partitions : [],
+    quarantine: outcome === 'complete' ? quarantineFiles : { rows: 0, files: [] },
+    condemned: outcome === 'complete' ? condemnedFiles : { rows: 0, files: [] },
+    files: outcome === 'complete' && sink ? sink.files.map(({ key, rows: n, bytes: b, sha256 }) => ({ key, rows: n, bytes: b, sha256 })).sort((a, b) => (a.key < b.key ? -1 : 1)) : [],
+    checked_against: checkedAgainst.map((r) => r.run_id),
+    metrics: [],
+  };
+  return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
+}
+
+/** The run's metrics, recorded in its manifest (locally the only place they go). */
+export function withMetrics(m: RunManifest, clock: () => Date): RunManifest {
+  const seconds = (clock().getTime() - Date.parse(m.started_at)) / 1000;
+  return { ...m, metrics: metricValues(m, m.outcome, seconds) };
+}
+
+/** The header's cells, decoded; or why the header cannot be read. */
+function readHeader(r: CsvReader): string[] | string {
+  if (r.status === RecordStatus.utf8) return 'the header is not valid UTF-8';
+  if (r.status === RecordStatus.quote) return 'the header is badly quoted';
+  const rec = r.record;
+  const cells: string[] = [];
+  for (let k = 0; k < rec.cellCount; k++) cells.push(Buffer.from(rec.text.slice(rec.starts[k], rec.ends[k]), 'latin1').toString('utf8'));
+  return cells;
+}
+
+function ingestDayOf(date: string): number {
+  return daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))!;
+}
+
+async function openInput(input: DeliveryInput, storage: Storage): Promise<Readable> {
+  return input.kind === 'file' ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : storage.openRead(input.key);
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of stream) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Reads an uncompressed delivery: raw bytes are the CSV. */
+async function readPlain(input: Readable, onRaw: (b: Buffer) => Promise<void>, reader: CsvReader, afterChunk: () => Promise<void>): Promise<Error | undefined> {
+  let failed: Error | undefined;
+  for await (const chunk of input) {
+    const b = chunk as Buffer;
+    await onRaw(b);
+    if (failed) continue;
+    failed = pushRecords(reader, b);
+    await afterChunk();
+  }
+  return failed ?? pushRecords(reader, undefined);
+}
+
+/**
+ * Hands bytes to the CSV reader (undefined: the end). A record too large to read makes the file unreadable;
+ * the error is returned, not thrown, so the copy to bronze goes on.
+ */
+function pushRecords(reader: CsvReader, bytes: Buffer | undefined): Error | undefined {
+  try {
+    if (bytes) reader.push(bytes);
+    else reader.end();
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof RecordTooLargeError)) throw err;
+    reader.stop();
+    return err;
+  }
+}
+
+/**
+ * Reads a gzip delivery: raw bytes go to bronze and the hash, inflated bytes to the CSV reader. A corrupt
+ * stream stops the reading of records but not the copy of the raw bytes; its error is returned.
+ */
+async function readGzip(input: Readable, onRaw: (b: Buffer) => Promise<void>, reader: CsvReader, afterChunk: () => Promise<void>): Promise<Error | undefined> {
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  let failed: Error | undefined;
+  gunzip.on('error', (err) => (failed ??= err));
+  const feed = (async () => {
+    for await (const chunk of input) {
+      await onRaw(chunk as Buffer);
+      if (failed) continue;
+      if (!gunzip.write(chunk)) await Promise.race([once(gunzip, 'drain'), once(gunzip, 'close')]);
+    }
+    if (!failed) gunzip.end();
+  })();
+  let unreadable: Error | undefined;
+  try {
+    for await (const out of gunzip) {
+      if (unreadable) continue;
+      unreadable = pushRecords(reader, out as Buffer);
+      await afterChunk();
+    }
+  } catch (err) {
+    failed ??= err instanceof Error ? err : new Error(String(err));
+  }
+  await feed;
+  return unreadable ?? failed ?? pushRecords(reader, undefined);
+}
