@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   check: { summary: 'validate contracts; exit 1 with file:line:col errors', usage: 'lakec check [--specs DIR]', load: () => import('./commands/check.js') },
   build: { summary: 'write every generated artifact (default out: build/)', usage: 'lakec build [--specs DIR] [--out DIR]', load: () => import('./commands/build.js') },
   run: { summary: 'take a delivered CSV through bronze → silver / quarantine / condemned, then publish', usage: 'lakec run DATASET FILE [--lake DIR|s3://…] [--run-id ID] [--engine ts|duckdb] [--no-publish] [--json] [--specs DIR]', load: () => import('./commands/run.js') },
+  query: { summary: 'DuckDB SQL over the local lake: the reader tables, published runs only', usage: 'lakec query "SQL" [--lake DIR] [--format table|csv|json] [--specs DIR]', load: () => import('./commands/query.js') },
   diff: { summary: 'classify contract changes against a git ref (breaking / compatible / informational)', usage: 'lakec diff --base GIT_REF [--format text|markdown|json] [--specs DIR]', load: () => import('./commands/diff.js') },
   codeowners: { summary: 'write .github/CODEOWNERS from the contracts\' reviewers (--check: is the committed copy current?)', usage: 'lakec codeowners [--check] [--specs DIR]', load: () => import('./commands/codeowners.js') },
   workflows: { summary: 'write the GitHub Actions workflows for the environments (--check: are the committed ones current?)', usage: 'lakec workflows [--check]', load: () => import('./commands/workflows.js') },
