@@ -10,6 +10,7 @@ interface Benchmark {
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   contracts: async () => (await import('./contracts-bench.js')).benchmark,
   pr: async () => (await import('./pr-bench.js')).benchmark,
+  synth: async () => (await import('./synth-bench.js')).benchmark,
 };
 
 async function main(): Promise<void> {
