@@ -17,7 +17,7 @@ import { AthenaWorkgroups } from './query/athena-workgroups';
 import { KEY_PURPOSES, LakeKeys, type KeyPurpose } from './storage/kms-keys';
 import { LakeBuckets } from './storage/lake-buckets';
 import { contractSlug, etlNamePattern } from './names';
-import { LAKE_METRIC_NAMESPACE } from './observability/lake-metrics';
+import { METRIC_NAMESPACE } from '../runtime/metrics';
 
 /** Terraform and provider versions the synthesized JSON asks for (plain Terraform or OpenTofu). */
 export const AWS_PROVIDER = { source: 'hashicorp/aws', version: '~> 6.25' } as const;
@@ -53,7 +53,7 @@ export class LakeStack extends TerraformStack {
 
     const keys = new LakeKeys(this, 'keys', { env, trailName: trailName(env) });
     const keyArns = Object.fromEntries(KEY_PURPOSES.map((p) => [p, keys.keys[p].arn])) as Record<KeyPurpose, string>;
-    const ctx = lakeContext(env, model, keyArns, LAKE_METRIC_NAMESPACE);
+    const ctx = lakeContext(env, model, keyArns, METRIC_NAMESPACE);
     this.ctx = ctx;
 
     const buckets = new LakeBuckets(this, 'buckets', { env, keys, trailName: ctx.trailName, etlRolePattern: etlNamePattern(env) });

@@ -5,7 +5,7 @@
  */
 import { formatDiagnostic } from '../generators/contract/diagnostic';
 import { checkContracts } from '../generators/contract/compile-contracts';
-import { readContractFiles } from '../cli/read-specs';
+import { readContractFiles, SpecsDirError } from '../cli/read-specs';
 import { ENVIRONMENTS } from './environments';
 import { EnvironmentConfigError, lakeApp } from './lake-app';
 
@@ -30,7 +30,7 @@ function main(): number {
 try {
   process.exitCode = main();
 } catch (err) {
-  if (err instanceof EnvironmentConfigError) {
+  if (err instanceof EnvironmentConfigError || err instanceof SpecsDirError) {
     process.stderr.write(`lakec stacks: ${err.message}\n`);
     process.exitCode = 1;
   } else throw err;

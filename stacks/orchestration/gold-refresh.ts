@@ -19,7 +19,7 @@ import { contractSlug, goldRefreshName, goldTriggerName, NAME_LIMITS, resourceNa
 import { logGroup } from '../observability/log-group';
 import { tfJson, tfLiteral } from '../terraform-string';
 import { goldRefreshDefinition } from './gold-refresh-definition';
-import { LATEST_DOCUMENT } from './latest-format';
+import { latestDocumentShape } from './latest-format';
 
 /**
  * Everything one Gold contract adds: its refresh state machine (the SQL engineer's Athena plan, see
@@ -62,7 +62,7 @@ export class GoldRefresh extends Construct {
         goldBucket: ctx.bucketNames.gold,
         goldPrefix: goldTable.prefix,
         schemaV: gold.id.schemaV,
-        latest: LATEST_DOCUMENT,
+        latest: latestDocumentShape(key),
       },
       `Gold refresh of ${key} from ${datasetKey(source.id)} (lakec)`,
     );

@@ -9,7 +9,8 @@ import { renderTemplate } from '../../generators/sql/sql-template';
 import { dataBucketNames } from '../../generators/tables/bucket-names';
 import { lakeTables } from '../../generators/tables/lake-tables';
 import { goldRefreshDefinition, type AslDefinition } from '../../stacks/orchestration/gold-refresh-definition';
-import { LATEST_DOCUMENT } from '../../stacks/orchestration/latest-format';
+import { latestDocumentShape } from '../../stacks/orchestration/latest-format';
+import { parseGoldLatest } from '../../runtime/publish/gold-latest';
 import { loadModel } from '../support/specs';
 import { runStateMachine, TaskError, type TaskCall } from './asl-interpreter';
 import { shapeProblems } from './sdk-shape';
@@ -25,7 +26,7 @@ function plan(goldName: string): { run: AthenaGoldRun; definition: AslDefinition
   const table = lakeTables({ contracts: [gold] })[0]!;
   const definition = goldRefreshDefinition(
     run,
-    { workgroup: 'acme-lake-dev-platform', database: table.database, goldBucket: buckets.gold, goldPrefix: table.prefix, schemaV: gold.id.schemaV, latest: LATEST_DOCUMENT },
+    { workgroup: 'acme-lake-dev-platform', database: table.database, goldBucket: buckets.gold, goldPrefix: table.prefix, schemaV: gold.id.schemaV, latest: latestDocumentShape(datasetKey(gold.id)) },
     `Gold refresh of ${datasetKey(gold.id)}`,
   );
   return { run, definition, prefix: table.prefix };
@@ -143,12 +144,16 @@ describe.each(GOLDS)('Gold refresh state machine of finance.%s', (name) => {
       expect(s.puts).toHaveLength(1);
       expect(s.puts[0]!.parameters).toMatchObject({ Bucket: buckets.gold, Key: `${prefix}_LATEST.json`, IfNoneMatch: '*', ContentType: 'application/json' });
       expect(JSON.parse(s.puts[0]!.parameters.Body)).toEqual({
+        format: 'lakec.gold.latest/1',
+        dataset: `finance.${name}@v1`,
         run_id: runId,
         schema_version: 'v1',
         published_at: '2024-01-31T12:34:56Z',
         partition_path: `${prefix}run_id=${runId}`,
         previous_run_id: null,
       });
+      // What the runtime reads back (lakec query, lakec gold, rollback) accepts it.
+      expect(parseGoldLatest(Buffer.from(s.puts[0]!.parameters.Body), '_LATEST.json').run_id).toBe(runId);
       // _LATEST.json is written before the view points at the run.
       expect(r.visited.indexOf('WriteFirstLatest')).toBeLessThan(r.visited.indexOf('PublishView'));
     });
