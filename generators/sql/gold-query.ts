@@ -14,8 +14,8 @@ import {
   isNull,
   item,
   nullOf,
+  or,
   param,
-  str,
   table,
   type SqlCte,
   type SqlExpr,
@@ -282,24 +282,24 @@ export function monthBound(time: SqlExpr, op: '<=' | '>=' | '>', p: SqlParam): S
 
 /**
  * Predicates on the source's `year`/`month` partition columns, where they are derived from the time column,
- * that let DuckDB and Athena skip other months' files: a simple range on the year (always prunable) and
- * `year * 100 + month` against the month key. Undefined when the time column does not drive the partitions.
+ * that let DuckDB and Athena skip other months' files: a plain range on the year (a domain every engine
+ * prunes with) and, with a month partition, `year < Y OR (year = Y AND month <= M)` — comparisons of
+ * partition columns with values, which DuckDB pushes through views into the Parquet scan (an arithmetic
+ * key such as `year * 100 + month` is not pushed through views). Undefined when the time column does not
+ * drive the partitions.
  */
 export function partitionBound(source: DatasetModel, timeColumn: string, op: '<=' | '>=' | '>', p: SqlParam): SqlExpr | undefined {
   const year = source.partitions.find((x) => x.from === timeColumn && x.transform === 'year');
   if (!year) return undefined;
   const month = source.partitions.find((x) => x.from === timeColumn && x.transform === 'month');
   const yearCol = col(year.name, { kind: 'int' });
-  const yearOf: SqlExpr = cast(call('substr', [param(p), int(1), int(4)], { kind: 'string' }), { kind: 'int' });
-  const yearCond = cmp(op === '>' ? '>=' : op, yearCol, yearOf);
-  if (!month) return yearCond;
-  const key: SqlExpr = {
-    kind: 'arithmetic',
-    op: '+',
-    left: { kind: 'arithmetic', op: '*', left: yearCol, right: int(100), type: { kind: 'int' } },
-    right: col(month.name, { kind: 'int' }),
-    type: { kind: 'int' },
-  };
-  const keyOf: SqlExpr = cast(call('replace', [param(p), str('-'), str('')], { kind: 'string' }), { kind: 'int' });
-  return and(yearCond, cmp(op, key, keyOf));
+  const part = (start: number, length: number): SqlExpr => cast(call('substr', [param(p), int(start), int(length)], { kind: 'string' }), { kind: 'int' });
+  const y = part(1, 4);
+  const yearRange = cmp(op === '<=' ? '<=' : '>=', yearCol, y);
+  // Later months of the same year share its partition: `>` still reads the year itself.
+  if (!month) return yearRange;
+  const monthCol = col(month.name, { kind: 'int' });
+  const beyondYear = cmp(op === '<=' ? '<' : '>', yearCol, y);
+  const sameYear = and(cmp('=', yearCol, y), cmp(op, monthCol, part(6, 2)))!;
+  return and(yearRange, or(beyondYear, sameYear));
 }

@@ -15,10 +15,10 @@ WITH
     WHERE "transaction_timestamp" IS NOT NULL
       AND CAST(date_trunc('month', "transaction_timestamp") AS DATE) <= CAST(concat($month_to, '-01') AS DATE)
       AND "year" <= CAST(substr($month_to, 1, 4) AS INTEGER)
-      AND (("year" * 100) + "month") <= CAST(replace($month_to, '-', '') AS INTEGER)
+      AND (("year" < CAST(substr($month_to, 1, 4) AS INTEGER)) OR (("year" = CAST(substr($month_to, 1, 4) AS INTEGER)) AND ("month" <= CAST(substr($month_to, 6, 2) AS INTEGER))))
       AND CAST(date_trunc('month', "transaction_timestamp") AS DATE) >= CAST(concat($month_from, '-01') AS DATE)
       AND "year" >= CAST(substr($month_from, 1, 4) AS INTEGER)
-      AND (("year" * 100) + "month") >= CAST(replace($month_from, '-', '') AS INTEGER)
+      AND (("year" > CAST(substr($month_from, 1, 4) AS INTEGER)) OR (("year" = CAST(substr($month_from, 1, 4) AS INTEGER)) AND ("month" >= CAST(substr($month_from, 6, 2) AS INTEGER))))
   ),
   "monthly" AS (
     SELECT

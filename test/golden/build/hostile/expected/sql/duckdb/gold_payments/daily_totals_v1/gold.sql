@@ -18,7 +18,7 @@ WITH
       AND "user" IS NOT NULL
       AND CAST(date_trunc('month', "settled_at") AS DATE) <= CAST(concat($month_to, '-01') AS DATE)
       AND "year" <= CAST(substr($month_to, 1, 4) AS INTEGER)
-      AND (("year" * 100) + "month") <= CAST(replace($month_to, '-', '') AS INTEGER)
+      AND (("year" < CAST(substr($month_to, 1, 4) AS INTEGER)) OR (("year" = CAST(substr($month_to, 1, 4) AS INTEGER)) AND ("month" <= CAST(substr($month_to, 6, 2) AS INTEGER))))
   ),
   "monthly" AS (
     SELECT
@@ -52,7 +52,7 @@ WITH
         AND "user" IS NOT NULL
         AND CAST(date_trunc('month', "settled_at") AS DATE) > CAST(concat($month_to, '-01') AS DATE)
         AND "year" >= CAST(substr($month_to, 1, 4) AS INTEGER)
-        AND (("year" * 100) + "month") > CAST(replace($month_to, '-', '') AS INTEGER)
+        AND (("year" > CAST(substr($month_to, 1, 4) AS INTEGER)) OR (("year" = CAST(substr($month_to, 1, 4) AS INTEGER)) AND ("month" > CAST(substr($month_to, 6, 2) AS INTEGER))))
     ) AS "later"
   ),
   "group_start" AS (

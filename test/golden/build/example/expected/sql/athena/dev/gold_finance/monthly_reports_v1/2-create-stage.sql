@@ -22,10 +22,10 @@ WITH
     WHERE "transaction_timestamp" IS NOT NULL
       AND CAST(date_trunc('month', "transaction_timestamp") AS date) <= CAST(concat('9999-12', '-01') AS date)
       AND "year" <= CAST(substr('9999-12', 1, 4) AS integer)
-      AND (("year" * 100) + "month") <= CAST(replace('9999-12', '-', '') AS integer)
+      AND (("year" < CAST(substr('9999-12', 1, 4) AS integer)) OR (("year" = CAST(substr('9999-12', 1, 4) AS integer)) AND ("month" <= CAST(substr('9999-12', 6, 2) AS integer))))
       AND CAST(date_trunc('month', "transaction_timestamp") AS date) >= CAST(concat('0001-01', '-01') AS date)
       AND "year" >= CAST(substr('0001-01', 1, 4) AS integer)
-      AND (("year" * 100) + "month") >= CAST(replace('0001-01', '-', '') AS integer)
+      AND (("year" > CAST(substr('0001-01', 1, 4) AS integer)) OR (("year" = CAST(substr('0001-01', 1, 4) AS integer)) AND ("month" >= CAST(substr('0001-01', 6, 2) AS integer))))
   ),
   "monthly" AS (
     SELECT

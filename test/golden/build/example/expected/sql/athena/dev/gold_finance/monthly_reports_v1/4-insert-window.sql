@@ -16,10 +16,10 @@ WITH
     WHERE "transaction_timestamp" IS NOT NULL
       AND CAST(date_trunc('month', "transaction_timestamp") AS date) <= CAST(concat('{{month_to}}', '-01') AS date)
       AND "year" <= CAST(substr('{{month_to}}', 1, 4) AS integer)
-      AND (("year" * 100) + "month") <= CAST(replace('{{month_to}}', '-', '') AS integer)
+      AND (("year" < CAST(substr('{{month_to}}', 1, 4) AS integer)) OR (("year" = CAST(substr('{{month_to}}', 1, 4) AS integer)) AND ("month" <= CAST(substr('{{month_to}}', 6, 2) AS integer))))
       AND CAST(date_trunc('month', "transaction_timestamp") AS date) >= CAST(concat('{{month_from}}', '-01') AS date)
       AND "year" >= CAST(substr('{{month_from}}', 1, 4) AS integer)
-      AND (("year" * 100) + "month") >= CAST(replace('{{month_from}}', '-', '') AS integer)
+      AND (("year" > CAST(substr('{{month_from}}', 1, 4) AS integer)) OR (("year" = CAST(substr('{{month_from}}', 1, 4) AS integer)) AND ("month" >= CAST(substr('{{month_from}}', 6, 2) AS integer))))
   ),
   "monthly" AS (
     SELECT

@@ -29,7 +29,7 @@ WITH
       AND "amount" <> 0
       AND CAST(date_trunc('month', "booked_on") AS date) <= CAST(concat('9999-12', '-01') AS date)
       AND "year" <= CAST(substr('9999-12', 1, 4) AS integer)
-      AND (("year" * 100) + "month") <= CAST(replace('9999-12', '-', '') AS integer)
+      AND (("year" < CAST(substr('9999-12', 1, 4) AS integer)) OR (("year" = CAST(substr('9999-12', 1, 4) AS integer)) AND ("month" <= CAST(substr('9999-12', 6, 2) AS integer))))
   ),
   "monthly" AS (
     SELECT
@@ -72,7 +72,7 @@ WITH
         AND "amount" <> 0
         AND CAST(date_trunc('month', "booked_on") AS date) > CAST(concat('9999-12', '-01') AS date)
         AND "year" >= CAST(substr('9999-12', 1, 4) AS integer)
-        AND (("year" * 100) + "month") > CAST(replace('9999-12', '-', '') AS integer)
+        AND (("year" > CAST(substr('9999-12', 1, 4) AS integer)) OR (("year" = CAST(substr('9999-12', 1, 4) AS integer)) AND ("month" > CAST(substr('9999-12', 6, 2) AS integer))))
     ) AS "later"
   ),
   "group_start" AS (

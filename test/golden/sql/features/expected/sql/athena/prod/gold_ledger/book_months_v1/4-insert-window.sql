@@ -23,7 +23,7 @@ WITH
       AND "amount" <> 0
       AND CAST(date_trunc('month', "booked_on") AS date) <= CAST(concat('{{month_to}}', '-01') AS date)
       AND "year" <= CAST(substr('{{month_to}}', 1, 4) AS integer)
-      AND (("year" * 100) + "month") <= CAST(replace('{{month_to}}', '-', '') AS integer)
+      AND (("year" < CAST(substr('{{month_to}}', 1, 4) AS integer)) OR (("year" = CAST(substr('{{month_to}}', 1, 4) AS integer)) AND ("month" <= CAST(substr('{{month_to}}', 6, 2) AS integer))))
   ),
   "monthly" AS (
     SELECT
@@ -66,7 +66,7 @@ WITH
         AND "amount" <> 0
         AND CAST(date_trunc('month', "booked_on") AS date) > CAST(concat('{{month_to}}', '-01') AS date)
         AND "year" >= CAST(substr('{{month_to}}', 1, 4) AS integer)
-        AND (("year" * 100) + "month") > CAST(replace('{{month_to}}', '-', '') AS integer)
+        AND (("year" > CAST(substr('{{month_to}}', 1, 4) AS integer)) OR (("year" = CAST(substr('{{month_to}}', 1, 4) AS integer)) AND ("month" > CAST(substr('{{month_to}}', 6, 2) AS integer))))
     ) AS "later"
   ),
   "group_start" AS (
