@@ -90,6 +90,13 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     financePrincipals: ['arn:aws:iam::111111111111:root'],
     kmsDeletionWindowDays: 7,
     etlLambda: ETL_LAMBDA,
+    // CI deploys dev too: its state must outlive the runner (LAKEC_LOCAL_STATE=1 for a local state file).
+    remoteState: {
+      bucket: 'acme-lake-terraform-state-dev',
+      key: 'lakec/dev.tfstate',
+      region: 'eu-west-1',
+      locking: { kind: 'lockfile' },
+    },
   },
   {
     name: 'prod',

@@ -85,7 +85,7 @@ describe('the example contracts synthesized (cdktf Testing helpers)', () => {
   it('is plain Terraform JSON: no cdktf token left, only Terraform’s own blocks', () => {
     expect(json).not.toMatch(/TfToken|\$\{Token\[/);
     expect(Object.keys(doc).every((k) => ['//', 'terraform', 'provider', 'resource', 'output', 'data', 'locals', 'variable'].includes(k))).toBe(true);
-    expect(doc.terraform).toMatchObject({ required_providers: { aws: { source: 'hashicorp/aws' } }, backend: { local: { path: 'terraform.tfstate' } } });
+    expect(doc.terraform).toMatchObject({ required_providers: { aws: { source: 'hashicorp/aws' } }, required_version: '>= 1.10.0' });
   });
 
   it('synthesizes the same JSON twice', () => {
@@ -97,6 +97,8 @@ describe('the example contracts synthesized (cdktf Testing helpers)', () => {
     expect((prod.terraform as Record<string, unknown>).backend).toEqual({
       s3: { bucket: 'acme-lake-terraform-state', key: 'lakec/prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
     });
+    const local = synthStack(loadModel(), 'prod', { localState: true }).doc;
+    expect((local.terraform as Record<string, unknown>).backend).toEqual({ local: { path: 'terraform.tfstate' } });
     const dynamo = { ...ENVIRONMENTS[1]!, remoteState: { ...ENVIRONMENTS[1]!.remoteState!, locking: { kind: 'dynamodb' as const, table: 'tf-locks' } } };
     expect((synthStack(loadModel(), dynamo).doc.terraform as Record<string, unknown>).backend).toEqual({
       s3: { bucket: 'acme-lake-terraform-state', key: 'lakec/prod.tfstate', region: 'eu-west-1', encrypt: true, dynamodb_table: 'tf-locks' },

@@ -12,9 +12,9 @@ export function environment(name: string): EnvironmentConfig {
 }
 
 /** One environment's stack for a model, synthesized in memory with cdktf's Testing helpers (stubbed version). */
-export function synthStack(model: LakeModel, env: EnvironmentConfig | string = 'dev'): { json: string; doc: TerraformJson; stack: LakeStack } {
+export function synthStack(model: LakeModel, env: EnvironmentConfig | string = 'dev', options: { localState?: boolean } = {}): { json: string; doc: TerraformJson; stack: LakeStack } {
   const app = Testing.app({ stubVersion: true });
-  const stack = new LakeStack(app, typeof env === 'string' ? env : env.name, { env: typeof env === 'string' ? environment(env) : env, model });
+  const stack = new LakeStack(app, typeof env === 'string' ? env : env.name, { env: typeof env === 'string' ? environment(env) : env, model, localState: options.localState === true });
   const json = Testing.synth(stack);
   return { json, doc: JSON.parse(json) as TerraformJson, stack };
 }
