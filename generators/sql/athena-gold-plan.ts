@@ -1,7 +1,10 @@
+import { datasetKey } from '../contract/dataset-id';
 import type { DatasetModel } from '../contract/dataset-model';
 import type { GoldModel } from '../contract/gold-model';
+import { goldsOf, type LakeModel } from '../contract/lake-model';
 import type { BucketNames } from '../ddl/athena-ddl';
 import { AthenaPrinter } from './athena-printer';
+import { goldSource } from './gold-source';
 import { goldQuery, goldTableOf, type Relation } from './gold-query';
 import { reconciliationQuery } from './gold-reconciliation';
 import { monthWindowsQuery } from './month-windows';
@@ -77,6 +80,11 @@ export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: Bu
     steps,
     order: ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'drop-stage', 'reconcile', 'publish-view'],
   };
+}
+
+/** The Athena Gold run of every Gold contract of the model, by `domain.name@vN` (for the stacks). */
+export function athenaGoldRuns(model: LakeModel, buckets: BucketNames): ReadonlyMap<string, AthenaGoldRun> {
+  return new Map(goldsOf(model).map((gold) => [datasetKey(gold.id), athenaGoldRun(gold, goldSource(model, gold), buckets)]));
 }
 
 /** `s3://{bucket}/{prefix}run_id={{run_id}}/`, cut from the Gold table's storage.location.template. */

@@ -1,6 +1,4 @@
-import type { DatasetModel } from '../contract/dataset-model';
-import type { GoldModel } from '../contract/gold-model';
-import { findContract, goldsOf, type LakeModel } from '../contract/lake-model';
+import { goldsOf, type LakeModel } from '../contract/lake-model';
 import type { BucketNames } from '../ddl/athena-ddl';
 import { generatedHeader, type FileMap } from '../file-map';
 import { athenaGoldRun, type AthenaGoldStepName } from './athena-gold-plan';
@@ -10,18 +8,15 @@ import { reconciliationQuery } from './gold-reconciliation';
 import { monthWindowsQuery } from './month-windows';
 import type { PrintedSql } from './sql-printer';
 import { describeParams } from './sql-template';
+import { goldSource } from './gold-source';
+
+export { goldSource };
 
 export interface SqlConfig {
   /** Athena statements differ per environment only by bucket (the run's location). */
   readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
 }
 
-/** The source dataset of a Gold contract (the model is checked: it exists and is a dataset). */
-export function goldSource(model: LakeModel, gold: GoldModel): DatasetModel {
-  const source = findContract(model, gold.from);
-  if (source?.kind !== 'dataset') throw new Error(`${gold.from.domain}.${gold.from.name}@${gold.from.schemaV} is not a dataset contract`);
-  return source;
-}
 
 const STEP_FILES: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'publish-view'];
 
