@@ -12,7 +12,7 @@ import { readerViewTemplate } from './reader-views';
 import { ALL_MONTHS, RUN_ID } from './sql-param';
 import type { PrintedSql } from './sql-printer';
 import { fillParams } from './sql-template';
-import type { SqlTextTemplate } from './sql-node';
+import type { SqlQuery, SqlTextTemplate } from './sql-node';
 
 /** The statements of one Gold run in Athena, in the order the Gold refresh state machine runs them. */
 export type AthenaGoldStepName = 'drop-stage' | 'create-stage' | 'month-windows' | 'insert-window' | 'reconcile' | 'publish-view';
@@ -51,11 +51,11 @@ const printer = new AthenaPrinter();
  * table's injected `run_id` projection then reads the run from its prefix; finance sees it only once
  * `publish-view` points the reader view at it.
  */
-export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: BucketNames): AthenaGoldRun {
+export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: BucketNames, queries: GoldQueries = goldQueries(gold, source)): AthenaGoldRun {
   const goldTable = goldTableOf(gold);
   const stage: Relation = { schema: goldTable.database, name: `${goldTable.readerName}__gold_run` };
   const location = runLocation(goldTable.locationTemplate, buckets.gold);
-  const query = goldQuery(gold, source);
+  const query = queries.gold;
   const step = (name: AthenaGoldStepName, description: string, sql: PrintedSql): AthenaGoldStep => ({ name, description, sql });
   const drop = printer.print({ kind: 'drop_table', schema: stage.schema, name: stage.name, ifExists: true });
   const steps: Record<AthenaGoldStepName, AthenaGoldStep> = {
@@ -69,9 +69,9 @@ export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: Bu
         published_at: '1970-01-01 00:00:00.000',
       }),
     ),
-    'month-windows': step('month-windows', 'The windows of at most 100 months the inserts cover (rows month_from, month_to).', printer.printQuery(monthWindowsQuery(gold, source))),
+    'month-windows': step('month-windows', 'The windows of at most 100 months the inserts cover (rows month_from, month_to).', printer.printQuery(queries.monthWindows)),
     'insert-window': step('insert-window', "Compute one window's Gold rows into the run's prefix.", printer.print({ kind: 'insert', schema: stage.schema, name: stage.name, query })),
-    reconcile: step('reconcile', 'Reconcile the run with silver: any row returned is a disagreement and stops the publish.', printer.printQuery(reconciliationQuery(gold, source))),
+    reconcile: step('reconcile', 'Reconcile the run with silver: any row returned is a disagreement and stops the publish.', printer.printQuery(queries.reconciliation)),
     'publish-view': step('publish-view', 'Point the finance reader view at the run (after _LATEST.json is written).', printer.print(readerViewTemplate(goldTable))),
   };
   return {
@@ -80,6 +80,17 @@ export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: Bu
     steps,
     order: ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'drop-stage', 'reconcile', 'publish-view'],
   };
+}
+
+/** The IR of a Gold contract's three queries, built once and printed for every dialect and environment. */
+export interface GoldQueries {
+  readonly gold: SqlQuery;
+  readonly reconciliation: SqlQuery;
+  readonly monthWindows: SqlQuery;
+}
+
+export function goldQueries(gold: GoldModel, source: DatasetModel): GoldQueries {
+  return { gold: goldQuery(gold, source), reconciliation: reconciliationQuery(gold, source), monthWindows: monthWindowsQuery(gold, source) };
 }
 
 /** The Athena Gold run of every Gold contract of the model, by `domain.name@vN` (for the stacks). */

@@ -1,11 +1,9 @@
 import { goldsOf, type LakeModel } from '../contract/lake-model';
 import type { BucketNames } from '../ddl/athena-ddl';
 import { generatedHeader, type FileMap } from '../file-map';
-import { athenaGoldRun, type AthenaGoldStepName } from './athena-gold-plan';
+import { athenaGoldRun, goldQueries, type AthenaGoldStepName } from './athena-gold-plan';
 import { DuckDbPrinter } from './duckdb-printer';
-import { goldQuery, goldTableOf } from './gold-query';
-import { reconciliationQuery } from './gold-reconciliation';
-import { monthWindowsQuery } from './month-windows';
+import { goldTableOf } from './gold-query';
 import type { PrintedSql } from './sql-printer';
 import { describeParams } from './sql-template';
 import { goldSource } from './gold-source';
@@ -31,15 +29,16 @@ export function generateSql(model: LakeModel, config: SqlConfig): FileMap {
   const duckdb = new DuckDbPrinter();
   for (const gold of goldsOf(model)) {
     const source = goldSource(model, gold);
+    const queries = goldQueries(gold, source);
     const t = goldTableOf(gold);
     const dir = `${t.database}/${t.readerName}`;
     const file = (what: string, description: string, printed: PrintedSql) =>
       `${generatedHeader('sql', [gold, source], what)}${comment(description)}${printed.params.length ? comment(`Parameters: ${describeParams(printed.params)}.`) : ''}\n${printed.text};\n`;
-    files.set(`sql/duckdb/${dir}/gold.sql`, file('DuckDB Gold rows', 'The Gold rows for months $month_from..$month_to, columns in the Gold table\'s order, as_of_month last.', duckdb.printQuery(goldQuery(gold, source))));
-    files.set(`sql/duckdb/${dir}/reconcile.sql`, file('DuckDB Gold reconciliation', 'Rows (check_name, detail) for every disagreement between the run\'s Gold rows and silver; none when consistent.', duckdb.printQuery(reconciliationQuery(gold, source))));
-    files.set(`sql/duckdb/${dir}/month-windows.sql`, file('DuckDB Gold month windows', 'Windows of at most 100 months covering the source.', duckdb.printQuery(monthWindowsQuery(gold, source))));
+    files.set(`sql/duckdb/${dir}/gold.sql`, file('DuckDB Gold rows', 'The Gold rows for months $month_from..$month_to, columns in the Gold table\'s order, as_of_month last.', duckdb.printQuery(queries.gold)));
+    files.set(`sql/duckdb/${dir}/reconcile.sql`, file('DuckDB Gold reconciliation', 'Rows (check_name, detail) for every disagreement between the run\'s Gold rows and silver; none when consistent.', duckdb.printQuery(queries.reconciliation)));
+    files.set(`sql/duckdb/${dir}/month-windows.sql`, file('DuckDB Gold month windows', 'Windows of at most 100 months covering the source.', duckdb.printQuery(queries.monthWindows)));
     for (const env of config.environments) {
-      const run = athenaGoldRun(gold, source, env.buckets);
+      const run = athenaGoldRun(gold, source, env.buckets, queries);
       STEP_FILES.forEach((name, i) => {
         const step = run.steps[name];
         const position = `step ${i + 1} of ${STEP_FILES.length}`;
