@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { datasetKey } from '../contract/dataset-id';
 import type { DatasetModel } from '../contract/dataset-model';
 import type { GoldModel } from '../contract/gold-model';
@@ -53,7 +54,7 @@ const printer = new AthenaPrinter();
  */
 export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: BucketNames, queries: GoldQueries = goldQueries(gold, source)): AthenaGoldRun {
   const goldTable = goldTableOf(gold);
-  const stage: Relation = { schema: goldTable.database, name: `${goldTable.readerName}__gold_run` };
+  const stage: Relation = { schema: goldTable.database, name: stageName(goldTable.readerName) };
   const location = runLocation(goldTable.locationTemplate, buckets.gold);
   const query = queries.gold;
   const step = (name: AthenaGoldStepName, description: string, sql: PrintedSql): AthenaGoldStep => ({ name, description, sql });
@@ -96,6 +97,13 @@ export function goldQueries(gold: GoldModel, source: DatasetModel): GoldQueries 
 /** The Athena Gold run of every Gold contract of the model, by `domain.name@vN` (for the stacks). */
 export function athenaGoldRuns(model: LakeModel, buckets: BucketNames): ReadonlyMap<string, AthenaGoldRun> {
   return new Map(goldsOf(model).map((gold) => [datasetKey(gold.id), athenaGoldRun(gold, goldSource(model, gold), buckets)]));
+}
+
+/** `{name}_{v}__gold_run`, shortened with a hash where a long name would pass Glue's 128 characters. */
+export function stageName(readerName: string): string {
+  const name = `${readerName}__gold_run`;
+  if (name.length <= 128) return name;
+  return `${readerName.slice(0, 100)}_${createHash('sha256').update(readerName).digest('hex').slice(0, 12)}__gold_run`;
 }
 
 /** `s3://{bucket}/{prefix}run_id={{run_id}}/`, cut from the Gold table's storage.location.template. */

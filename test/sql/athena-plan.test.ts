@@ -1,5 +1,5 @@
 import { buildConfig } from '../../cli/build-config';
-import { athenaGoldRun, athenaGoldRuns } from '../../generators/sql/athena-gold-plan';
+import { athenaGoldRun, athenaGoldRuns, stageName } from '../../generators/sql/athena-gold-plan';
 import { goldTableOf } from '../../generators/sql/gold-query';
 import { ALL_MONTHS } from '../../generators/sql/sql-param';
 import { renderTemplate, statesFormat } from '../../generators/sql/sql-template';
@@ -53,4 +53,12 @@ describe.each(SPEC_CASES)('the Athena Gold run of the %s contracts', (_name, spe
     const runs = athenaGoldRuns(model, env.buckets);
     expect([...runs.keys()].sort()).toEqual(goldPairs(model).map((p) => `${p.gold.id.domain}.${p.gold.id.name}@${p.gold.id.schemaV}`).sort());
   });
+});
+
+test('a staging table name stays a Glue name when the Gold name is long', () => {
+  const long = `${'a'.repeat(120)}_v1`;
+  expect(stageName(long)).toMatch(/^a{100}_[0-9a-f]{12}__gold_run$/);
+  expect(stageName(long).length).toBeLessThanOrEqual(128);
+  expect(stageName(`${'a'.repeat(119)}_v2`)).not.toBe(stageName(long));
+  expect(stageName('account_balances_v1')).toBe('account_balances_v1__gold_run');
 });
