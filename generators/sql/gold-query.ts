@@ -3,7 +3,7 @@ import { walkExpr, type Expr } from '../contract/expression';
 import type { GoldModel } from '../contract/gold-model';
 import { datasetTables, GOLD_METADATA, lakeTables } from '../tables/lake-tables';
 import type { TableDef } from '../tables/table-def';
-import { columnsRead, lowerRowExpr, measurePlan, scopeOf, TIE_BREAKERS, type ExprScope, type Partial } from './lower-expression';
+import { columnsRead, lowerRowExpr, measurePlan, scopeOf, TIE_BREAKERS, type ExprScope, type PartialAggregate } from './lower-expression';
 import {
   and,
   call,
@@ -180,7 +180,7 @@ function calendarCtes(
   scope: ExprScope,
   time: SqlExpr,
   dims: readonly string[],
-  partials: readonly Partial[],
+  partials: readonly PartialAggregate[],
   runningColumns: ReadonlyMap<string, string>,
   measures: readonly { readonly model: GoldModel['measures'][number]; readonly lowered: SqlExpr }[],
 ): SqlCte[] {

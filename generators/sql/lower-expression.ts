@@ -33,15 +33,19 @@ export function typeOfExpr(e: Expr, scope: ExprScope): ColumnType | undefined {
   return t.kind === 'null' ? undefined : t;
 }
 
-/**
- * A row-level expression (a filter, an aggregate's argument or FILTER clause) as IR. Column references keep
- * their names; `aggregate` nodes are not allowed here (see lowerAggregate).
- */
-export function lowerRowExpr(e: Expr, scope: ExprScope): SqlExpr {
-  const lower = (x: Expr) => lowerRowExpr(x, scope);
+/** How the leaves of an expression are lowered: row-level expressions and measures differ only there. */
+interface Leaves {
+  readonly column: (e: Extract<Expr, { kind: 'column' }>) => SqlExpr;
+  readonly aggregate: (e: Extract<Expr, { kind: 'aggregate' }>) => SqlExpr;
+}
+
+function lowerWith(e: Expr, scope: ExprScope, leaves: Leaves): SqlExpr {
+  const lower = (x: Expr) => lowerWith(x, scope, leaves);
   switch (e.kind) {
     case 'column':
-      return col(e.name, scope.columns.get(e.name)?.type);
+      return leaves.column(e);
+    case 'aggregate':
+      return leaves.aggregate(e);
     case 'number': {
       const t = typeOfExpr(e, scope);
       if (t?.kind !== 'decimal') throw new Error(`number ${e.text} has no decimal type`);
@@ -63,10 +67,7 @@ export function lowerRowExpr(e: Expr, scope: ExprScope): SqlExpr {
       const type = typeOfExpr(e, scope);
       if (!type) throw new Error('arithmetic without a type');
       // The checker says int op int is bigint (Trino would stay integer and overflow at 2^31): compute in bigint.
-      const widen = (x: Expr) => {
-        const lowered = lower(x);
-        return type.kind === 'bigint' && typeOfExpr(x, scope)?.kind === 'int' ? cast(lowered, { kind: 'bigint' }) : lowered;
-      };
+      const widen = (x: Expr) => (type.kind === 'bigint' && typeOfExpr(x, scope)?.kind === 'int' ? cast(lower(x), { kind: 'bigint' }) : lower(x));
       return { kind: 'arithmetic', op: e.op, left: widen(e.left), right: widen(e.right), type };
     }
     case 'comparison':
@@ -86,13 +87,24 @@ export function lowerRowExpr(e: Expr, scope: ExprScope): SqlExpr {
       );
     case 'call':
       return withType({ kind: 'call', fn: e.fn, args: e.args.map(lower) }, typeOfExpr(e, scope));
-    case 'aggregate':
-      throw new Error(`aggregate ${e.fn} where a row-level expression is expected`);
     default: {
       const never: never = e;
       throw new Error(`unhandled expression ${(never as Expr).kind}`);
     }
   }
+}
+
+/**
+ * A row-level expression (a filter, an aggregate's argument or FILTER clause) as IR. Column references keep
+ * their names; aggregates are not allowed here (see lowerAggregate).
+ */
+export function lowerRowExpr(e: Expr, scope: ExprScope): SqlExpr {
+  return lowerWith(e, scope, {
+    column: (c) => col(c.name, scope.columns.get(c.name)?.type),
+    aggregate: (a) => {
+      throw new Error(`aggregate ${a.fn} where a row-level expression is expected`);
+    },
+  });
 }
 
 /**
@@ -121,11 +133,11 @@ export function lowerAggregate(e: Extract<Expr, { kind: 'aggregate' }>, scope: E
  * expression over them. `name` gives a partial its column name; equal aggregates share one partial.
  */
 export interface MeasurePlan {
-  readonly partials: readonly Partial[];
+  readonly partials: readonly PartialAggregate[];
   readonly lower: (measure: Expr) => SqlExpr;
 }
 
-export interface Partial {
+export interface PartialAggregate {
   readonly column: string;
   readonly aggregate: SqlExpr;
   readonly type: ColumnType;
@@ -134,69 +146,32 @@ export interface Partial {
 }
 
 export function measurePlan(scope: ExprScope, name: (index: number) => string): MeasurePlan {
-  const partials: Partial[] = [];
-  const byKey = new Map<string, Partial>();
-  const partialOf = (e: Extract<Expr, { kind: 'aggregate' }>): Partial => {
+  const partials: PartialAggregate[] = [];
+  const byKey = new Map<string, PartialAggregate>();
+  const partialOf = (e: Extract<Expr, { kind: 'aggregate' }>): PartialAggregate => {
     const key = exprKey(e);
     const known = byKey.get(key);
     if (known) return known;
     const type = typeOfExpr(e, scope);
     if (!type) throw new Error(`aggregate ${e.fn} has no type`);
-    const p: Partial = { column: name(partials.length + 1), aggregate: lowerAggregate(e, scope), type, source: e };
+    const p: PartialAggregate = { column: name(partials.length + 1), aggregate: lowerAggregate(e, scope), type, source: e };
     partials.push(p);
     byKey.set(key, p);
     return p;
   };
-  const lower = (e: Expr): SqlExpr => {
-    // Above the aggregates a measure is arithmetic, CASE, comparisons and literals over their results.
-    switch (e.kind) {
-      case 'aggregate': {
-        const p = partialOf(e);
+  // Above the aggregates a measure is arithmetic, CASE, comparisons and literals over their results; outside
+  // an aggregate it may name a dimension, whose value is the group's.
+  const lower = (e: Expr): SqlExpr =>
+    lowerWith(e, scope, {
+      column: (c) => {
+        if (!scope.dimensions.has(c.name)) throw new Error(`column ${c.name} outside an aggregate in a measure`);
+        return col(c.name, scope.columns.get(c.name)?.type);
+      },
+      aggregate: (a) => {
+        const p = partialOf(a);
         return col(p.column, p.type);
-      }
-      case 'column':
-        // Outside an aggregate a measure may name a dimension: its value is the group's.
-        if (!scope.dimensions.has(e.name)) throw new Error(`column ${e.name} outside an aggregate in a measure`);
-        return col(e.name, scope.columns.get(e.name)?.type);
-      case 'negate':
-        return withType({ kind: 'negate', operand: lower(e.operand) }, typeOfExpr(e, scope));
-      case 'not':
-        return { kind: 'not', operand: lower(e.operand) };
-      case 'arithmetic': {
-        const type = typeOfExpr(e, scope);
-        if (!type) throw new Error('arithmetic without a type');
-        const widen = (x: Expr) => (type.kind === 'bigint' && typeOfExpr(x, scope)?.kind === 'int' ? cast(lower(x), { kind: 'bigint' }) : lower(x));
-        return { kind: 'arithmetic', op: e.op, left: widen(e.left), right: widen(e.right), type };
-      }
-      case 'comparison':
-        return { kind: 'compare', op: e.op, left: lower(e.left), right: lower(e.right) };
-      case 'logical':
-        return { kind: 'logical', op: e.op, operands: [lower(e.left), lower(e.right)] };
-      case 'in':
-        return { kind: 'in', operand: lower(e.operand), list: e.list.map(lower), negated: e.negated };
-      case 'is_null':
-        return { kind: 'is_null', operand: lower(e.operand), negated: e.negated };
-      case 'between':
-        return { kind: 'between', operand: lower(e.operand), low: lower(e.low), high: lower(e.high), negated: e.negated };
-      case 'case':
-        return withType(
-          { kind: 'case', whens: e.whens.map((w) => ({ when: lower(w.when), then: lower(w.then) })), ...(e.else ? { else: lower(e.else) } : {}) },
-          typeOfExpr(e, scope),
-        );
-      case 'call':
-        return withType({ kind: 'call', fn: e.fn, args: e.args.map(lower) }, typeOfExpr(e, scope));
-      case 'number':
-      case 'string':
-      case 'boolean':
-      case 'null':
-      case 'typed_literal':
-        return lowerRowExpr(e, scope);
-      default: {
-        const never: never = e;
-        throw new Error(`unhandled expression ${(never as Expr).kind}`);
-      }
-    }
-  };
+      },
+    });
   return { partials, lower };
 }
 
