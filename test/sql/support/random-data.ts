@@ -23,6 +23,20 @@ function placeInRuns<T>(rows: readonly T[], runOf: readonly number[]): { row: T;
   });
 }
 
+/** Silver metadata and partition columns of a row (DESIGN.md), for a delivery of 2024-06-01. */
+function metadata(dataset: string, runId: string, record: number, i: number, month: string) {
+  return {
+    _run_id: runId,
+    _ingest_date: '2024-06-01',
+    _source_file: `bronze/${dataset}/ingest_date=2024-06-01/run_id=${runId}/d.csv`,
+    _source_record: record,
+    _row_hash: `h${i}`,
+    year: Number(month.slice(0, 4)),
+    month: Number(month.slice(5, 7)),
+    run_id: runId,
+  };
+}
+
 interface Shape {
   /** Offsets of the months that have rows (gaps in between). */
   readonly months: number[];
@@ -66,14 +80,7 @@ export function transactionsArb(maxRows = 120, maxAccounts = 12, minRows = 0): f
             currency: t.currency,
             transaction_type: t.type,
             transaction_timestamp: `${month}-0${t.day} ${String(t.hour).padStart(2, '0')}:00:${String(t.second).padStart(2, '0')}`,
-            _run_id: runId,
-            _ingest_date: '2024-06-01',
-            _source_file: `bronze/mortgages/transactions/ingest_date=2024-06-01/run_id=${runId}/d.csv`,
-            _source_record: record,
-            _row_hash: `h${i}`,
-            year: Number(month.slice(0, 4)),
-            month: Number(month.slice(5, 7)),
-            run_id: runId,
+            ...metadata('mortgages/transactions', runId, record, i, month),
           };
         }),
       ),
@@ -116,14 +123,7 @@ export function entriesArb(maxRows = 120): fc.Arbitrary<SilverRow[]> {
             rate: e.rate === null ? null : `${Math.floor(e.rate / 1_000_000)}.${String(e.rate % 1_000_000).padStart(6, '0')}`,
             flag: e.flag,
             booked_on: `${month}-0${e.day}`,
-            _run_id: runId,
-            _ingest_date: '2024-06-01',
-            _source_file: `bronze/ledger/entries/ingest_date=2024-06-01/run_id=${runId}/d.csv`,
-            _source_record: record,
-            _row_hash: `h${i}`,
-            year: Number(month.slice(0, 4)),
-            month: Number(month.slice(5, 7)),
-            run_id: runId,
+            ...metadata('ledger/entries', runId, record, i, month),
           };
         }),
       ),
