@@ -99,12 +99,13 @@ export const RUNTIME_ERRORS = ['utf8', 'quote', 'cell_count', 'duplicate'] as co
 export type RuntimeError = (typeof RUNTIME_ERRORS)[number];
 
 /**
- * One CSV record as the reader hands it over. `text` holds bytes as characters (latin1), so offsets are
- * byte offsets and a cell's UTF-8 byte length is its length; `text` is usually the whole chunk, and cell k
- * is `text.slice(starts[k], ends[k])` (quotes removed, doubled quotes already undone).
+ * One CSV record as the reader hands it over. `text` holds the bytes of `bytes` as characters (latin1), so
+ * offsets are byte offsets and a cell's UTF-8 byte length is its length; both are usually the whole chunk,
+ * and cell k is `text.slice(starts[k], ends[k])` (quotes removed, doubled quotes already undone).
  */
 export interface CsvRecord {
   text: string;
+  bytes: Uint8Array;
   starts: Int32Array;
   ends: Int32Array;
   cellCount: number;
@@ -115,12 +116,14 @@ export interface CsvRecord {
 /**
  * The typed values of the record being validated, by column index. Numbers hold int, double, boolean
  * (0/1), date (days since 1970-01-01), timestamp (UTC epoch ms) and decimal (unscaled) values that are
- * exact as doubles; `big` holds bigint and decimal values that are not (and is null otherwise).
+ * exact as doubles; `big` holds bigint and decimal values that are not (and is null otherwise). A string
+ * value is not copied: it is the record's bytes from `start[i]` to `end[i]`.
  */
 export interface RowValues {
   readonly num: Float64Array;
   readonly big: (bigint | null)[];
-  readonly str: (string | null)[];
+  readonly start: Int32Array;
+  readonly end: Int32Array;
   /** 1 where the cell is null (in null_values, or the file lacks the column). */
   readonly isNull: Uint8Array;
 }

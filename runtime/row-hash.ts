@@ -26,8 +26,9 @@ export function rowHash(cells: readonly (string | null)[]): string {
 }
 
 /**
- * rowHash over a CSV record without decoding it: the cells are read as bytes (CsvRecord's latin1 text)
- * straight into a reused buffer. `layout[i]` is the cell of column i (-1: the file lacks it).
+ * rowHash over a CSV record without decoding it: the cells' bytes are copied straight into a reused buffer.
+ * `layout[i]` is the cell of column i (-1: the file lacks it). Returns the 32-byte digest as a latin1 string
+ * (the Parquet writer spells it in hex; digestHex does the same).
  */
 export class RecordHasher {
   private scratch: Buffer = Buffer.allocUnsafe(4096);
@@ -39,8 +40,9 @@ export class RecordHasher {
     this.makeViews();
   }
 
-  hash(rec: CsvRecord, layout: Int32Array): string {
+  digest(rec: CsvRecord, layout: Int32Array): string {
     const text = rec.text;
+    const bytes = rec.bytes;
     let scratch = this.scratch;
     let p = 0;
     for (let i = 0; i < layout.length; i++) {
@@ -61,9 +63,9 @@ export class RecordHasher {
         for (let d = 0; d < digits.length; d++) scratch[p++] = digits.charCodeAt(d);
       }
       scratch[p++] = 58;
-      for (let j = s; j < e; j++) scratch[p++] = text.charCodeAt(j);
+      for (let j = s; j < e; j++) scratch[p++] = bytes[j]!;
     }
-    return hash('sha256', p < this.views.length ? this.views[p]! : scratch.subarray(0, p), 'hex');
+    return hash('sha256', p < this.views.length ? this.views[p]! : scratch.subarray(0, p), 'binary');
   }
 
   private isNull(text: string, s: number, e: number): boolean {
@@ -92,10 +94,23 @@ export class RecordHasher {
   }
 }
 
+/** A digest (latin1 string of 32 bytes) in lowercase hex: `_row_hash` as stored. */
+export function digestHex(digest: string): string {
+  return Buffer.from(digest, 'latin1').toString('hex');
+}
+
+/** The first 96 bits of a digest (latin1 string) as three big-endian 32-bit words (a FingerprintSet key). */
+export function digestFingerprint(digest: string, out: Int32Array): void {
+  for (let w = 0; w < 3; w++) {
+    const at = w * 4;
+    out[w] = (digest.charCodeAt(at) << 24) | (digest.charCodeAt(at + 1) << 16) | (digest.charCodeAt(at + 2) << 8) | digest.charCodeAt(at + 3);
+  }
+}
+
 const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
 
-/** The first 96 bits of a hex row hash as three 32-bit words (the key of a FingerprintSet). */
+/** The same words from a hex `_row_hash` (as read back from silver). */
 export function hexFingerprint(hex: string, out: Int32Array): void {
   for (let w = 0; w < 3; w++) {
     let v = 0;

@@ -42,7 +42,7 @@ const CR = 13;
  */
 export class CsvReader {
   /** The current record (see CsvRecord); cells in file order. */
-  readonly record: CsvRecord = { text: '', starts: new Int32Array(64), ends: new Int32Array(64), cellCount: 0, ascii: true };
+  readonly record: CsvRecord = { text: '', bytes: new Uint8Array(0), starts: new Int32Array(64), ends: new Int32Array(64), cellCount: 0, ascii: true };
   /** 1-based number of the current record in the file (the header is record 1). */
   recordNumber = 0;
   status: RecordStatus = RecordStatus.ok;
@@ -247,6 +247,7 @@ export class CsvReader {
       this.recEnd = recordEnd;
       rec.cellCount = cells;
       rec.text = text;
+      rec.bytes = data;
       rec.ascii = ascii;
       if (status === RecordStatus.ok && !ascii && recordEnd > validUpTo && !isUtf8(data.subarray(pos, recordEnd))) status = RecordStatus.utf8;
       if (status === RecordStatus.ok && unescape) this.unescapeCells(text);
@@ -272,6 +273,7 @@ export class CsvReader {
       rec.ends[k] = offset;
     }
     rec.text = parts.join('');
+    rec.bytes = Buffer.from(rec.text, 'latin1');
   }
 
   private grow(): { starts: Int32Array; ends: Int32Array } {

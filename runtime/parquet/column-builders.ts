@@ -7,6 +7,8 @@ import type { CellType } from '../dataset-module';
 export type ColumnPayload =
   | { readonly kind: 'utf8'; readonly offsets: Int32Array; readonly data: Uint8Array; readonly validity?: Uint8Array; readonly nullCount: number }
   | { readonly kind: 'repeat-utf8'; readonly value: string }
+  /** 32-byte digests, written as 64 lowercase hex characters. */
+  | { readonly kind: 'hex-digest'; readonly data: Uint8Array; readonly validity?: Uint8Array; readonly nullCount: number }
   | { readonly kind: 'repeat-int32'; readonly value: number }
   | { readonly kind: 'int32'; readonly data: Int32Array; readonly validity?: Uint8Array; readonly nullCount: number }
   /** Two little-endian 32-bit words per value. */
@@ -67,9 +69,6 @@ export abstract class ColumnBuilder {
     this.length++;
   }
 
-  /** Called when the chunk of input the pending values came from is done (strings keep it alive). */
-  commit(): void {}
-
   protected onNull(): void {}
 
   /** Makes room for one more row. */
@@ -91,25 +90,45 @@ export abstract class ColumnBuilder {
   }
 }
 
-/** UTF-8 strings, pushed as byte strings (latin1: one character a byte). */
+/** UTF-8 strings: bytes copied in as they come (from a record's bytes, or a latin1 byte string). */
 export class StringBuilder extends ColumnBuilder {
   private offsets: Int32Array;
-  private data: Buffer;
+  private data: Uint8Array;
   private used = 0;
-  private pending: string[] = [];
-  private pendingBytes = 0;
 
   constructor(capacity = 1024) {
     super(capacity);
     this.offsets = new Int32Array(capacity + 1);
-    this.data = Buffer.allocUnsafe(capacity * 16);
+    this.data = new Uint8Array(capacity * 16);
   }
 
+  /** The bytes `bytes[s..e)` (a cell of a record). */
+  pushRange(bytes: Uint8Array, s: number, e: number): void {
+    this.reserve();
+    const n = e - s;
+    if (this.used + n > this.data.length) this.growData(this.used + n);
+    const data = this.data;
+    let p = this.used;
+    if (n > 64) {
+      data.set(bytes.subarray(s, e), p);
+      p += n;
+    } else {
+      for (let j = s; j < e; j++) data[p++] = bytes[j]!;
+    }
+    this.used = p;
+    this.offsets[++this.length] = p;
+  }
+
+  /** A byte string (latin1: one character a byte). */
   pushBytes(bytes: string): void {
     this.reserve();
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.offsets[++this.length] = this.used + this.pendingBytes;
+    const n = bytes.length;
+    if (this.used + n > this.data.length) this.growData(this.used + n);
+    const data = this.data;
+    let p = this.used;
+    for (let j = 0; j < n; j++) data[p++] = bytes.charCodeAt(j);
+    this.used = p;
+    this.offsets[++this.length] = p;
   }
 
   /** A decoded (UTF-16) string. */
@@ -118,20 +137,13 @@ export class StringBuilder extends ColumnBuilder {
   }
 
   protected override onNull(): void {
-    this.offsets[this.length + 1] = this.used + this.pendingBytes;
+    this.offsets[this.length + 1] = this.used;
   }
 
-  override commit(): void {
-    if (this.pending.length === 0) return;
-    const need = this.used + this.pendingBytes;
-    if (need > this.data.length) {
-      const next = Buffer.allocUnsafe(Math.max(need, this.data.length * 2));
-      this.data.copy(next, 0, 0, this.used);
-      this.data = next;
-    }
-    this.used += this.data.write(this.pending.length === 1 ? this.pending[0]! : this.pending.join(''), this.used, 'latin1');
-    this.pending = [];
-    this.pendingBytes = 0;
+  private growData(need: number): void {
+    const next = new Uint8Array(Math.max(need, this.data.length * 2));
+    next.set(this.data.subarray(0, this.used));
+    this.data = next;
   }
 
   protected resize(capacity: number): void {
@@ -141,13 +153,31 @@ export class StringBuilder extends ColumnBuilder {
   }
 
   payload(): ColumnPayload {
-    this.commit();
-    return {
-      kind: 'utf8',
-      offsets: this.offsets.slice(0, this.length + 1),
-      data: new Uint8Array(this.data.buffer.slice(this.data.byteOffset, this.data.byteOffset + this.used)),
-      ...this.validityPayload(),
-    };
+    return { kind: 'utf8', offsets: this.offsets.slice(0, this.length + 1), data: this.data.slice(0, this.used), ...this.validityPayload() };
+  }
+}
+
+/** SHA-256 digests (32 bytes each), written as lowercase hex text. */
+export class DigestBuilder extends ColumnBuilder {
+  private data: Uint8Array;
+  constructor(capacity = 1024) {
+    super(capacity);
+    this.data = new Uint8Array(capacity * 32);
+  }
+  /** The 32 bytes at `at` in `digests`. */
+  pushAt(digests: Uint8Array, at: number): void {
+    this.reserve();
+    const data = this.data;
+    let p = this.length++ * 32;
+    for (let j = at; j < at + 32; j++) data[p++] = digests[j]!;
+  }
+  protected resize(capacity: number): void {
+    const d = new Uint8Array(capacity * 32);
+    d.set(this.data);
+    this.data = d;
+  }
+  payload(): ColumnPayload {
+    return { kind: 'hex-digest', data: this.data.slice(0, this.length * 32), ...this.validityPayload() };
   }
 }
 

@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../worker-script';
 import { transferables, type EncodeJob } from './column-builders';
-import { encodeParquet } from './parquet-encoder';
 
 /** Encodes Parquet files off the main thread, so CSV parsing and validation never wait for compression. */
 export interface ParquetEncoder {
@@ -13,15 +10,15 @@ export interface ParquetEncoder {
   close(): Promise<void>;
 }
 
-/** Where the worker's script is: beside this module when compiled (dist/, a Lambda bundle). */
-export const WORKER_FILE = 'parquet-worker.js';
+/** The worker's script, beside this module when compiled (dist/, a Lambda bundle). */
+export const ENCODER_WORKER = 'parquet-worker';
 
 /**
  * One worker thread (the encoder is the other half of a two-core budget), or the calling thread when
  * `worker` is false or no worker script can be found.
  */
 export function createEncoder(options: { readonly worker: boolean }): ParquetEncoder {
-  const script = options.worker ? workerScript() : undefined;
+  const script = options.worker ? workerScript(__dirname, ENCODER_WORKER, ['parquet-encoder.ts', 'column-builders.ts', '../dataset-module.ts']) : undefined;
   return script ? new WorkerEncoder(script) : new InlineEncoder();
 }
 
@@ -31,7 +28,9 @@ class InlineEncoder implements ParquetEncoder {
     this.pending++;
     try {
       await Promise.resolve();
-      return encodeParquet(job);
+      // Loaded only here: the main thread of a worker-backed run never loads the WebAssembly encoder.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require('./parquet-encoder') as typeof import('./parquet-encoder')).encodeParquet(job);
     } finally {
       this.pending--;
     }
@@ -80,35 +79,5 @@ class WorkerEncoder implements ParquetEncoder {
 
   async close(): Promise<void> {
     await this.worker.terminate();
-  }
-}
-
-/**
- * The worker script: compiled beside this module, or — when running from TypeScript sources (tests) —
- * bundled once with esbuild into node_modules/.cache/lakec (keyed by the sources' hash, so packages
- * resolve from the project's node_modules).
- */
-function workerScript(): string | undefined {
-  const compiled = join(__dirname, WORKER_FILE);
-  if (existsSync(compiled)) return compiled;
-  const source = join(__dirname, 'parquet-worker.ts');
-  if (!existsSync(source)) return undefined;
-  try {
-    const sources = ['parquet-worker.ts', 'parquet-encoder.ts', 'column-builders.ts', '../dataset-module.ts'].map((f) => readFileSync(join(__dirname, f)));
-    const key = createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16);
-    const cacheDir = join(dirname(dirname(__dirname)), 'node_modules', '.cache', 'lakec');
-    const out = join(cacheDir, `parquet-worker-${key}.js`);
-    if (!existsSync(out)) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const esbuild = require('esbuild') as typeof import('esbuild');
-      const result = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
-      mkdirSync(cacheDir, { recursive: true });
-      const tmp = `${out}.${process.pid}.tmp`;
-      writeFileSync(tmp, result.outputFiles[0]!.contents);
-      renameSync(tmp, out);
-    }
-    return out;
-  } catch {
-    return undefined;
   }
 }

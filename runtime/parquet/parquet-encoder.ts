@@ -34,6 +34,8 @@ export function arrowType(t: CellType): arrow.DataType {
   }
 }
 
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 function columnData(col: FileColumn, p: ColumnPayload, rows: number): arrow.Data {
   const type = arrowType(col.type);
   switch (p.kind) {
@@ -47,6 +49,23 @@ function columnData(col: FileColumn, p: ColumnPayload, rows: number): arrow.Data
     }
     case 'repeat-int32':
       return arrow.makeData({ type: type as arrow.DateDay, length: rows, nullCount: 0, data: new Int32Array(rows).fill(p.value) });
+    case 'hex-digest': {
+      const hex = new Uint8Array(rows * 64);
+      const offsets = new Int32Array(rows + 1);
+      const src = p.data;
+      let o = 0;
+      for (let i = 0; i < rows; i++) {
+        offsets[i] = o;
+        if (p.validity && !(p.validity[i >> 3]! & (1 << (i & 7)))) continue;
+        for (let j = i * 32, end = j + 32; j < end; j++) {
+          const b = src[j]!;
+          hex[o++] = HEX_DIGITS[b >> 4]!;
+          hex[o++] = HEX_DIGITS[b & 15]!;
+        }
+      }
+      offsets[rows] = o;
+      return arrow.makeData({ type: type as arrow.Utf8, length: rows, nullCount: p.nullCount, nullBitmap: p.validity, valueOffsets: offsets, data: hex.subarray(0, o) });
+    }
     case 'utf8':
       return arrow.makeData({ type: type as arrow.Utf8, length: rows, nullCount: p.nullCount, nullBitmap: p.validity, valueOffsets: p.offsets, data: p.data });
     case 'int32':

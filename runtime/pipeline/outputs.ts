@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { CellType, DatasetDescriptor, PartitionDescriptor, RowValues, TableLayout } from '../dataset-module';
+import type { CellType, DatasetDescriptor, PartitionDescriptor, TableLayout } from '../dataset-module';
+import type { PendingChunk } from './row-router';
 import { civilFromDays } from '../cells/temporal-format';
 import { partitionPath, type LakeKeys } from '../lake-keys';
 import {
   BoolBuilder,
   builderFor,
   DecimalBuilder,
+  DigestBuilder,
   Float64Builder,
   Int32Builder,
   Int64Builder,
@@ -146,7 +148,8 @@ class PartitionBatch {
  */
 export class SilverOutput {
   private readonly batches = new Map<number, PartitionBatch>();
-  private readonly touched = new Set<PartitionBatch>();
+  /** Batch by day number (or 0 without partitions): a row's partition in one lookup. */
+  private readonly byDay = new Map<number, PartitionBatch>();
   private readonly columns: FileColumn[];
   private readonly kinds: Kind[];
   /** Silver column → contract column index (or a metadata column, as a negative code). */
@@ -155,9 +158,6 @@ export class SilverOutput {
   private readonly partitions: readonly PartitionDescriptor[];
   private readonly fromColumn: number;
   private readonly fromIsDate: boolean;
-  private lastDay = NaN;
-  private lastKey = 0;
-  private lastValues: number[] = [];
 
   constructor(
     private readonly d: DatasetDescriptor,
@@ -184,15 +184,17 @@ export class SilverOutput {
   /** Rows written or waiting. */
   rows = 0;
 
-  /** Appends a valid row; `hash` is its `_row_hash` (latin1/ASCII hex). */
-  append(row: RowValues, sourceRecord: number, hash: string): void {
-    const batch = this.batchFor(row);
+  /** Appends valid row `j` of a pending chunk; its `_row_hash` digest is at `j * 32` in `digests`. */
+  append(c: PendingChunk, j: number, digests: Uint8Array): void {
+    const n = c.columns;
+    const base = j * n;
+    const batch = this.batchFor(c, base);
     const builders = batch.builders;
     const kinds = this.kinds;
     const sourceOf = this.sourceOf;
-    for (let c = 0; c < builders.length; c++) {
-      const i = sourceOf[c]!;
-      const b = builders[c]!;
+    for (let col = 0; col < builders.length; col++) {
+      const i = sourceOf[col]!;
+      const b = builders[col]!;
       if (i < 0) {
         switch (i) {
           case RUN_ID:
@@ -201,61 +203,57 @@ export class SilverOutput {
             (b as RepeatBuilder).push();
             break;
           case SOURCE_RECORD:
-            (b as Int64Builder).push(sourceRecord);
+            (b as Int64Builder).push(c.sourceRecord[j]!);
             break;
           case ROW_HASH:
-            (b as StringBuilder).pushBytes(hash);
+            (b as DigestBuilder).pushAt(digests, j * 32);
             break;
         }
         continue;
       }
-      if (row.isNull[i] === 1) {
+      const at = base + i;
+      if (c.isNull[at] === 1) {
         b.pushNull();
         continue;
       }
-      switch (kinds[c]) {
+      switch (kinds[col]) {
         case Kind.string:
-          (b as StringBuilder).pushBytes(row.str[i]!);
+          (b as StringBuilder).pushRange(c.bytes[j]!, c.start[at]!, c.end[at]!);
           break;
         case Kind.int32:
-          (b as Int32Builder).push(row.num[i]!);
+          (b as Int32Builder).push(c.num[at]!);
           break;
         case Kind.float64:
-          (b as Float64Builder).push(row.num[i]!);
+          (b as Float64Builder).push(c.num[at]!);
           break;
         case Kind.timestamp:
-          (b as Int64Builder).pushMillisAsMicros(row.num[i]!);
+          (b as Int64Builder).pushMillisAsMicros(c.num[at]!);
           break;
         case Kind.int64: {
-          const big = row.big[i];
-          if (big !== null && big !== undefined) (b as Int64Builder).pushBig(big);
-          else (b as Int64Builder).push(row.num[i]!);
+          const big = c.big.size ? c.big.get(at) : undefined;
+          if (big !== undefined) (b as Int64Builder).pushBig(big);
+          else (b as Int64Builder).push(c.num[at]!);
           break;
         }
         case Kind.decimal: {
-          const big = row.big[i];
-          if (big !== null && big !== undefined) (b as DecimalBuilder).pushBig(big);
-          else (b as DecimalBuilder).push(row.num[i]!);
+          const big = c.big.size ? c.big.get(at) : undefined;
+          if (big !== undefined) (b as DecimalBuilder).pushBig(big);
+          else (b as DecimalBuilder).push(c.num[at]!);
           break;
         }
         case Kind.bool:
-          (b as BoolBuilder).push(row.num[i] === 1);
+          (b as BoolBuilder).push(c.num[at] === 1);
           break;
       }
     }
     batch.rows++;
     this.rows++;
     this.buffered++;
-    this.touched.add(batch);
   }
 
-  /** After a chunk of input: commit string bytes, write full batches, and keep memory bounded. */
+  /** After a chunk of input: write full batches, and keep memory bounded. */
   async afterChunk(): Promise<void> {
-    for (const b of this.touched) {
-      for (const builder of b.builders) builder.commit();
-      if (b.rows >= this.options.rowsPerFile) this.flush(b);
-    }
-    this.touched.clear();
+    for (const b of this.batches.values()) if (b.rows >= this.options.rowsPerFile) this.flush(b);
     while (this.buffered > this.options.maxBufferedRows) {
       let largest: PartitionBatch | undefined;
       for (const b of this.batches.values()) if (!largest || b.rows > largest.rows) largest = b;
@@ -266,10 +264,7 @@ export class SilverOutput {
 
   /** Writes every batch; returns the partitions with their files. */
   async finish(): Promise<{ values: Record<string, number>; rows: number; files: string[] }[]> {
-    for (const b of this.batches.values()) {
-      for (const builder of b.builders) builder.commit();
-      if (b.rows > 0) this.flush(b);
-    }
+    for (const b of this.batches.values()) if (b.rows > 0) this.flush(b);
     await this.sink.finish();
     return [...this.batches.values()]
       .filter((b) => b.written > 0)
@@ -299,32 +294,35 @@ export class SilverOutput {
           return new RepeatBuilder({ kind: 'int32', value: this.run.ingestDay });
         case SOURCE_FILE:
           return new RepeatBuilder({ kind: 'utf8', text: this.run.sourceFile });
+        case ROW_HASH:
+          return new DigestBuilder(capacity);
         default:
           return builderFor(c.type, capacity);
       }
     });
   }
 
-  private batchFor(row: RowValues): PartitionBatch {
-    let key = 0;
+  private batchFor(c: PendingChunk, base: number): PartitionBatch {
+    let day = 0;
     if (this.fromColumn >= 0) {
-      const v = row.num[this.fromColumn]!;
-      const day = this.fromIsDate ? v : Math.floor(v / 86400000);
-      if (day !== this.lastDay) {
-        const civil = civilFromDays(day);
-        this.lastValues = this.partitions.map((p) => (p.transform === 'year' ? civil.year : p.transform === 'month' ? civil.month : civil.day));
-        this.lastKey = this.lastValues.reduce((k, v2) => k * 100 + v2, 0);
-        this.lastDay = day;
-      }
-      key = this.lastKey;
+      const v = c.num[base + this.fromColumn]!;
+      day = this.fromIsDate ? v : Math.floor(v / 86400000);
     }
+    const cached = this.byDay.get(day);
+    if (cached) return cached;
+    let values: number[] = [];
+    if (this.fromColumn >= 0) {
+      const civil = civilFromDays(day);
+      values = this.partitions.map((p) => (p.transform === 'year' ? civil.year : p.transform === 'month' ? civil.month : civil.day));
+    }
+    const key = values.reduce((k, v) => k * 100 + v, 0);
     let batch = this.batches.get(key);
     if (!batch) {
-      const values = this.fromColumn >= 0 ? [...this.lastValues] : [];
       batch = new PartitionBatch(values, partitionPath(this.partitions, values));
       batch.builders = this.newBuilders();
       this.batches.set(key, batch);
     }
+    this.byDay.set(day, batch);
     return batch;
   }
 }
@@ -345,7 +343,8 @@ export interface RejectedRow {
   readonly error: string;
   readonly attempt: number;
   readonly sourceRecord: number;
-  readonly hash: string | null;
+  /** `_row_hash` as its 32-byte digest; null when the cells could not be read. */
+  readonly digest: Uint8Array | null;
   /** Condemned rows only: `duplicate` or `max_attempts`. */
   readonly reason?: string;
 }
@@ -403,8 +402,8 @@ export class RejectedOutput {
           (builder as Int64Builder).push(r.sourceRecord);
           break;
         case '_row_hash':
-          if (r.hash === null) builder.pushNull();
-          else (builder as StringBuilder).pushBytes(r.hash);
+          if (r.digest === null) builder.pushNull();
+          else (builder as DigestBuilder).pushAt(r.digest, 0);
           break;
         case 'condemned_reason':
           (builder as StringBuilder).pushBytes(r.reason ?? '');
@@ -418,12 +417,10 @@ export class RejectedOutput {
   }
 
   afterChunk(): void {
-    for (const b of this.builders) b.commit();
     if (this.batchRows >= this.options.rowsPerFile) this.flush();
   }
 
   async finish(): Promise<{ rows: number; files: string[] }> {
-    for (const b of this.builders) b.commit();
     this.flush();
     return { rows: this.rows, files: [...this.keys] };
   }
@@ -448,11 +445,12 @@ export class RejectedOutput {
           return new RepeatBuilder({ kind: 'int32', value: this.run.ingestDay });
         case '_source_file':
           return new RepeatBuilder({ kind: 'utf8', text: this.run.sourceFile });
+        case '_row_hash':
+          return new DigestBuilder(256);
         case '_raw_record':
         case 'validation_error':
         case 'attempt_count':
         case '_source_record':
-        case '_row_hash':
         case 'condemned_reason':
           return builderFor(c.type, 256);
         default:

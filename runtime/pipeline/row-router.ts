@@ -1,7 +1,7 @@
 import type { CsvRecord, DatasetDescriptor, RowValues, ValidateRecord } from '../dataset-module';
 import { RecordStatus } from '../csv/csv-reader';
-import { FingerprintSet, valueFingerprint } from '../dedup/fingerprint-set';
-import { hexFingerprint, RecordHasher } from '../row-hash';
+import { FingerprintSet, valueFingerprint, valueFingerprintOfBytes } from '../dedup/fingerprint-set';
+import type { DigestPool } from '../digest/digest-pool';
 import type { Breaker } from './breaker';
 import type { RejectedOutput, SilverOutput } from './outputs';
 
@@ -44,11 +44,74 @@ export interface RouterCounts {
 }
 
 /**
- * Routes each record (DESIGN.md, rules the runtime keeps): a record that is not UTF-8, badly quoted or
- * of the wrong cell count, or that fails a column rule, is quarantined with the error naming the rule
- * and column — or condemned, when this was its last attempt; an exact copy of an accepted row is
- * condemned as `duplicate`; a `unique` value already accepted is quarantined (`unique:col`); the rest is
- * silver. Every failure but duplicates counts toward the circuit breaker, which halts the run.
+ * The records of one chunk of input between validation and routing: their values (columns of numbers and
+ * byte ranges), the inputs of their `_row_hash` (hashed on another thread), and the cells of the invalid
+ * ones. Rows are decided in record order once the chunk's digests are back.
+ */
+export class PendingChunk {
+  count = 0;
+  error = new Int32Array(0);
+  sourceRecord = new Float64Array(0);
+  attempt = new Int32Array(0);
+  num = new Float64Array(0);
+  start = new Int32Array(0);
+  end = new Int32Array(0);
+  isNull = new Uint8Array(0);
+  /** Values that need a bigint, by `row * columns + column`. */
+  readonly big = new Map<number, bigint>();
+  bytes: Uint8Array[] = [];
+  cells: ((string | null)[] | undefined)[] = [];
+  hashData = new Uint8Array(1 << 16);
+  hashOffsets = new Int32Array(1);
+  hashUsed = 0;
+  digests: Promise<Uint8Array> | undefined;
+
+  constructor(readonly columns: number) {
+    this.grow(1024);
+  }
+
+  reserve(): void {
+    if (this.count === this.error.length) this.grow(this.count * 2);
+  }
+
+  private grow(capacity: number): void {
+    const n = this.columns;
+    const copy = <T extends Int32Array | Float64Array | Uint8Array>(a: T, size: number, make: (k: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.error = copy(this.error, capacity, (k) => new Int32Array(k));
+    this.sourceRecord = copy(this.sourceRecord, capacity, (k) => new Float64Array(k));
+    this.attempt = copy(this.attempt, capacity, (k) => new Int32Array(k));
+    this.num = copy(this.num, capacity * n, (k) => new Float64Array(k));
+    this.start = copy(this.start, capacity * n, (k) => new Int32Array(k));
+    this.end = copy(this.end, capacity * n, (k) => new Int32Array(k));
+    this.isNull = copy(this.isNull, capacity * n, (k) => new Uint8Array(k));
+    this.hashOffsets = copy(this.hashOffsets, capacity + 1, (k) => new Int32Array(k));
+  }
+
+  /** Room for `n` more bytes of hash input. */
+  hashRoom(n: number): Uint8Array {
+    if (this.hashUsed + n > this.hashData.length) {
+      const next = new Uint8Array(Math.max(this.hashUsed + n, this.hashData.length * 2));
+      next.set(this.hashData.subarray(0, this.hashUsed));
+      this.hashData = next;
+    }
+    return this.hashData;
+  }
+}
+
+/**
+ * Routes each record (DESIGN.md, rules the runtime keeps): a record that is not UTF-8, badly quoted or of
+ * the wrong cell count, or that fails a column rule, is quarantined with the error naming the rule and
+ * column — or condemned, when this was its last attempt; an exact copy of an accepted row is condemned as
+ * `duplicate`; a `unique` value already accepted is quarantined (`unique:col`); the rest is silver. Every
+ * failure but duplicates counts toward the circuit breaker, which halts the run.
+ *
+ * It works a chunk at a time, in two steps: `route` validates each record and queues its `_row_hash`
+ * input; `endChunk` hashes the chunk on the digest thread and meanwhile decides the previous chunk's rows,
+ * in record order, so the thread reading the file never waits for SHA-256.
  */
 export class RowRouter {
   readonly counts: RouterCounts = { in: 0, silver: 0, quarantined: 0, condemned: 0, condemnedDuplicate: 0, condemnedMaxAttempts: 0 };
@@ -58,8 +121,6 @@ export class RowRouter {
   haltedBy: string | undefined;
 
   private readonly row: RowValues;
-  private readonly hasher: RecordHasher;
-  private readonly fp = new Int32Array(3);
   private readonly codes: readonly string[];
   private readonly utf8Code: number;
   private readonly quoteCode: number;
@@ -67,7 +128,14 @@ export class RowRouter {
   private readonly duplicateCode: number;
   private readonly uniqueColumns: number[];
   private readonly uniqueCodes: number[];
-  private readonly nColumns: number;
+  private readonly n: number;
+  private readonly stringColumn: Uint8Array;
+  private readonly nullBytes: Uint8Array[];
+  private current: PendingChunk;
+  /** Hashed, waiting to be decided. */
+  private previous: PendingChunk | undefined;
+  private spare: PendingChunk | undefined;
+  private readonly fp = new Int32Array(3);
 
   constructor(
     private readonly d: DatasetDescriptor,
@@ -79,13 +147,15 @@ export class RowRouter {
     private readonly silver: SilverOutput | undefined,
     private readonly quarantine: RejectedOutput | undefined,
     private readonly condemned: RejectedOutput | undefined,
+    private readonly digests: DigestPool,
     /** Check exact duplicates (always, but for benchmarks measuring validation alone). */
     private readonly checkDuplicates = true,
   ) {
     const n = d.columns.length;
-    this.nColumns = n;
-    this.row = { num: new Float64Array(n), big: new Array(n).fill(null), str: new Array(n).fill(null), isNull: new Uint8Array(n) };
-    this.hasher = new RecordHasher(d.source.nullValues);
+    this.n = n;
+    this.row = { num: new Float64Array(n), big: new Array(n).fill(null), start: new Int32Array(n), end: new Int32Array(n), isNull: new Uint8Array(n) };
+    this.stringColumn = Uint8Array.from(d.columns, (c) => (c.type.kind === 'string' ? 1 : 0));
+    this.nullBytes = d.source.nullValues.map((v) => new Uint8Array(Buffer.from(v, 'utf8')));
     this.codes = d.errorCodes;
     this.errors = new Float64Array(d.errorCodes.length);
     this.utf8Code = this.code('utf8');
@@ -94,6 +164,7 @@ export class RowRouter {
     this.duplicateCode = this.code('duplicate');
     this.uniqueColumns = d.columns.flatMap((c, i) => (c.unique ? [i] : []));
     this.uniqueCodes = this.uniqueColumns.map((i) => this.code(`unique:${d.columns[i]!.name}`));
+    this.current = new PendingChunk(n);
   }
 
   private code(name: string): number {
@@ -102,88 +173,229 @@ export class RowRouter {
     return i;
   }
 
-  /** Routes one record; `attempt` is 1 on delivery, +1 per retry. Returns false once the run halted. */
+  /** Validates one record and queues it; `attempt` is 1 on delivery, +1 per retry. False once halted. */
   route(src: RecordSource, sourceRecord: number, attempt: number): boolean {
-    this.counts.in++;
+    if (this.haltedBy) return false;
     const rec = src.record;
     if (src.status === RecordStatus.utf8 || (src.status === RecordStatus.quote && !src.rawRecordIsUtf8())) {
-      return this.reject(null, src.rawRecordHex(), this.utf8Code, attempt, sourceRecord, null);
+      return this.decideNow(src.rawRecordHex(), this.utf8Code, attempt, sourceRecord);
     }
-    if (src.status === RecordStatus.quote) return this.reject(null, src.rawRecord(), this.quoteCode, attempt, sourceRecord, null);
-    if (rec.cellCount !== this.cellCount) return this.reject(null, src.rawRecord(), this.cellCountCode, attempt, sourceRecord, null);
+    if (src.status === RecordStatus.quote) return this.decideNow(src.rawRecord(), this.quoteCode, attempt, sourceRecord);
+    if (rec.cellCount !== this.cellCount) return this.decideNow(src.rawRecord(), this.cellCountCode, attempt, sourceRecord);
 
+    const c = this.current;
+    c.reserve();
+    const j = c.count++;
     const row = this.row;
     const error = this.validate(rec, row);
-    const hash = this.hasher.hash(rec, this.layout);
-    if (error !== 0) return this.reject(this.cells(rec), null, error, attempt, sourceRecord, hash);
-
-    const fp = this.fp;
-    if (this.checkDuplicates) {
-      hexFingerprint(hash, fp);
-      if (this.index.rows.has(fp[0]!, fp[1]!, fp[2]!)) {
-        this.counts.condemned++;
-        this.counts.condemnedDuplicate++;
-        this.condemned?.append({ cells: this.cells(rec), raw: null, error: 'duplicate', attempt, sourceRecord, hash, reason: 'duplicate' });
-        return true;
+    this.queueHashInput(c, rec);
+    c.error[j] = error;
+    c.sourceRecord[j] = sourceRecord;
+    c.attempt[j] = attempt;
+    if (error !== 0) {
+      c.cells[j] = this.cells(rec);
+      return true;
+    }
+    const n = this.n;
+    const base = j * n;
+    const layout = this.layout;
+    for (let i = 0; i < n; i++) {
+      const k = layout[i]!;
+      c.start[base + i] = k < 0 ? -1 : rec.starts[k]!;
+      c.end[base + i] = k < 0 ? -1 : rec.ends[k]!;
+      const nul = row.isNull[i]!;
+      c.isNull[base + i] = nul;
+      if (nul === 1 || this.stringColumn[i] === 1) continue;
+      c.num[base + i] = row.num[i]!;
+      const big = row.big[i];
+      if (big !== null && big !== undefined) {
+        c.big.set(base + i, big);
+        row.big[i] = null;
       }
     }
-    const uniqueColumns = this.uniqueColumns;
-    for (let u = 0; u < uniqueColumns.length; u++) {
-      const i = uniqueColumns[u]!;
-      if (row.isNull[i] === 1) continue;
-      valueFingerprint(this.uniqueText(i), fp);
-      if (this.index.unique[i]!.has(fp[0]!, fp[1]!, fp[2]!)) return this.reject(this.cells(rec), null, this.uniqueCodes[u]!, attempt, sourceRecord, hash);
-    }
-    if (this.checkDuplicates) {
-      hexFingerprint(hash, fp);
-      this.index.rows.add(fp[0]!, fp[1]!, fp[2]!);
-    }
-    for (let u = 0; u < uniqueColumns.length; u++) {
-      const i = uniqueColumns[u]!;
-      if (row.isNull[i] === 1) continue;
-      valueFingerprint(this.uniqueText(i), fp);
-      this.index.unique[i]!.add(fp[0]!, fp[1]!, fp[2]!);
-    }
-    this.counts.silver++;
-    this.silver?.append(row, sourceRecord, hash);
+    c.bytes[j] = rec.bytes;
     return true;
   }
 
-  /** The canonical text of a valid value, as canonicalValues (parquet-reader.ts) reads it back. */
-  private uniqueText(i: number): string {
-    const row = this.row;
-    if (this.d.columns[i]!.type.kind === 'string') return row.str[i]!;
-    const big = row.big[i];
-    return big !== null && big !== undefined ? String(big) : String(row.num[i]);
+  /** After a chunk of input: hash what it queued, and decide the chunk before it. */
+  async endChunk(): Promise<void> {
+    const c = this.current;
+    if (c.count > 0) c.digests = this.digests.digest(c.hashData.slice(0, c.hashUsed), c.hashOffsets.slice(0, c.count + 1), c.count);
+    if (this.previous) await this.decide(this.previous);
+    this.previous = c.count > 0 ? c : undefined;
+    this.current = this.spare ?? new PendingChunk(this.n);
+    this.spare = undefined;
+  }
+
+  /** Decides everything still queued. */
+  async finish(): Promise<void> {
+    await this.endChunk();
+    await this.endChunk();
+  }
+
+  /** The `_row_hash` input of a record (rowHash in row-hash.ts): each cell as byte length, `:`, bytes; null as `-`. */
+  private queueHashInput(c: PendingChunk, rec: CsvRecord): void {
+    const layout = this.layout;
+    const bytes = rec.bytes;
+    let room = 0;
+    for (let i = 0; i < layout.length; i++) {
+      const k = layout[i]!;
+      room += k < 0 ? 1 : rec.ends[k]! - rec.starts[k]! + 12;
+    }
+    const out = c.hashRoom(room);
+    let p = c.hashUsed;
+    for (let i = 0; i < layout.length; i++) {
+      const k = layout[i]!;
+      if (k < 0) {
+        out[p++] = 45;
+        continue;
+      }
+      const s = rec.starts[k]!;
+      const e = rec.ends[k]!;
+      if (this.isNullCell(bytes, s, e)) {
+        out[p++] = 45;
+        continue;
+      }
+      const len = e - s;
+      if (len < 10) out[p++] = 48 + len;
+      else if (len < 100) {
+        out[p++] = 48 + ((len / 10) | 0);
+        out[p++] = 48 + (len % 10);
+      } else {
+        const digits = String(len);
+        for (let x = 0; x < digits.length; x++) out[p++] = digits.charCodeAt(x);
+      }
+      out[p++] = 58;
+      for (let x = s; x < e; x++) out[p++] = bytes[x]!;
+    }
+    c.hashUsed = p;
+    c.hashOffsets[c.count] = p;
+  }
+
+  private isNullCell(bytes: Uint8Array, s: number, e: number): boolean {
+    const nulls = this.nullBytes;
+    for (let n = 0; n < nulls.length; n++) {
+      const v = nulls[n]!;
+      if (v.length !== e - s) continue;
+      let same = true;
+      for (let x = 0; x < v.length && same; x++) same = bytes[s + x] === v[x];
+      if (same) return true;
+    }
+    return false;
+  }
+
+  /** Routes a chunk's rows in record order, with their digests. */
+  private async decide(c: PendingChunk): Promise<void> {
+    const digests = await c.digests!;
+    c.digests = undefined;
+    const m = c.count;
+    const n = this.n;
+    const rowKeys = new Int32Array(m * 3);
+    for (let j = 0; j < m; j++) {
+      const p = j * 32;
+      rowKeys[j * 3] = (digests[p]! << 24) | (digests[p + 1]! << 16) | (digests[p + 2]! << 8) | digests[p + 3]!;
+      rowKeys[j * 3 + 1] = (digests[p + 4]! << 24) | (digests[p + 5]! << 16) | (digests[p + 6]! << 8) | digests[p + 7]!;
+      rowKeys[j * 3 + 2] = (digests[p + 8]! << 24) | (digests[p + 9]! << 16) | (digests[p + 10]! << 8) | digests[p + 11]!;
+    }
+    const u = this.uniqueColumns.length;
+    const fp = this.fp;
+    const uniqueKeys = new Int32Array(u * 3);
+    for (let j = 0; j < m; j++) {
+      if (this.haltedBy) break;
+      const digest = digests.subarray(j * 32, j * 32 + 32);
+      if (c.error[j] !== 0) {
+        this.reject(c.cells[j]!, null, c.error[j]!, c.attempt[j]!, c.sourceRecord[j]!, digest);
+        continue;
+      }
+      const a = rowKeys[j * 3]!;
+      const b = rowKeys[j * 3 + 1]!;
+      const k3 = rowKeys[j * 3 + 2]!;
+      if (this.checkDuplicates && this.index.rows.has(a, b, k3)) {
+        this.counts.in++;
+        this.counts.condemned++;
+        this.counts.condemnedDuplicate++;
+        this.condemned?.append({ cells: this.pendingCells(c, j), raw: null, error: 'duplicate', attempt: c.attempt[j]!, sourceRecord: c.sourceRecord[j]!, digest, reason: 'duplicate' });
+        continue;
+      }
+      let clash = -1;
+      for (let x = 0; x < u && clash < 0; x++) {
+        const i = this.uniqueColumns[x]!;
+        const at = j * n + i;
+        if (c.isNull[at] === 1) continue;
+        if (this.stringColumn[i] === 1) valueFingerprintOfBytes(c.bytes[j]!, c.start[at]!, c.end[at]!, fp);
+        else valueFingerprint(c.big.has(at) ? String(c.big.get(at)) : String(c.num[at]), fp);
+        uniqueKeys[x * 3] = fp[0]!;
+        uniqueKeys[x * 3 + 1] = fp[1]!;
+        uniqueKeys[x * 3 + 2] = fp[2]!;
+        if (this.index.unique[i]!.has(fp[0]!, fp[1]!, fp[2]!)) clash = x;
+      }
+      if (clash >= 0) {
+        this.reject(this.pendingCells(c, j), null, this.uniqueCodes[clash]!, c.attempt[j]!, c.sourceRecord[j]!, digest);
+        continue;
+      }
+      if (this.checkDuplicates) this.index.rows.add(a, b, k3);
+      for (let x = 0; x < u; x++) {
+        const i = this.uniqueColumns[x]!;
+        if (c.isNull[j * n + i] === 1) continue;
+        this.index.unique[i]!.add(uniqueKeys[x * 3]!, uniqueKeys[x * 3 + 1]!, uniqueKeys[x * 3 + 2]!);
+      }
+      this.counts.in++;
+      this.counts.silver++;
+      this.silver?.append(c, j, digests);
+    }
+    this.recycle(c);
+  }
+
+  private recycle(c: PendingChunk): void {
+    c.count = 0;
+    c.hashUsed = 0;
+    c.big.clear();
+    c.bytes.fill(undefined as unknown as Uint8Array);
+    c.cells.fill(undefined);
+    this.spare = c;
+  }
+
+  /** A valid row's cells as delivered (for condemned rows and unique errors), from their byte ranges. */
+  private pendingCells(c: PendingChunk, j: number): (string | null)[] {
+    const out = new Array<string | null>(this.n);
+    const b = c.bytes[j]!;
+    const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < this.n; i++) {
+      const at = j * this.n + i;
+      out[i] = c.start[at]! < 0 ? null : bytes.toString('latin1', c.start[at]!, c.end[at]!);
+    }
+    return out;
   }
 
   /** The record's cells in contract order, as delivered (latin1 bytes); null where the file lacks the column. */
   private cells(rec: CsvRecord): (string | null)[] {
-    const out = new Array<string | null>(this.nColumns);
-    for (let i = 0; i < this.nColumns; i++) {
+    const out = new Array<string | null>(this.n);
+    for (let i = 0; i < this.n; i++) {
       const k = this.layout[i]!;
       out[i] = k < 0 ? null : rec.text.slice(rec.starts[k], rec.ends[k]);
     }
     return out;
   }
 
-  private reject(cells: (string | null)[] | null, raw: string | null, error: number, attempt: number, sourceRecord: number, hash: string | null): boolean {
+  /** A record that fails before its cells are read: decided at once (it has no `_row_hash`). */
+  private decideNow(raw: string, error: number, attempt: number, sourceRecord: number): boolean {
+    this.reject(new Array<string | null>(this.n).fill(null), raw, error, attempt, sourceRecord, null);
+    return !this.haltedBy;
+  }
+
+  private reject(cells: (string | null)[], raw: string | null, error: number, attempt: number, sourceRecord: number, digest: Uint8Array | null): void {
     const code = this.codes[error]!;
-    const allCells = cells ?? new Array<string | null>(this.nColumns).fill(null);
+    this.counts.in++;
     this.errors[error]!++;
     if (attempt >= this.d.quality.maxAttempts) {
       this.counts.condemned++;
       this.counts.condemnedMaxAttempts++;
-      this.condemned?.append({ cells: allCells, raw, error: code, attempt, sourceRecord, hash, reason: 'max_attempts' });
+      this.condemned?.append({ cells, raw, error: code, attempt, sourceRecord, digest, reason: 'max_attempts' });
     } else {
       this.counts.quarantined++;
-      this.quarantine?.append({ cells: allCells, raw, error: code, attempt, sourceRecord, hash });
+      this.quarantine?.append({ cells, raw, error: code, attempt, sourceRecord, digest });
     }
-    if (this.breaker.fail(error, code)) {
-      this.haltedBy = this.breaker.message(error, code);
-      return false;
-    }
-    return true;
+    if (this.breaker.fail(error, code)) this.haltedBy = this.breaker.message(error, code);
   }
 
   /** Error counts by code name (what the manifest records and the breaker reads back). */

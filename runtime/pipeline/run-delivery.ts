@@ -9,6 +9,7 @@ import { daysFromCivil } from '../cells/temporal-format';
 import { CsvReader, DEFAULT_MAX_RECORD_BYTES, RecordStatus, RecordTooLargeError } from '../csv/csv-reader';
 import type { DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
+import { createDigestPool, type DigestPool } from '../digest/digest-pool';
 import { createEncoder, type ParquetEncoder } from '../parquet/encoder-pool';
 import { runIdCandidates, utcDate } from '../publish/run-id';
 import { readPublished, type PublishedRun } from '../publish/silver-published';
@@ -103,6 +104,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
   const run: RunConstants = { runId, ingestDate, ingestDay: ingestDayOf(ingestDate), sourceFile: bronzeKey };
   const outputOptions: OutputOptions = { ...DEFAULT_OUTPUT_OPTIONS, ...o.output };
   let encoder: ParquetEncoder | undefined;
+  let digests: DigestPool | undefined;
   let bronze: NewObjectWriter | undefined;
   const sha = createHash('sha256');
   let header: string[] | undefined;
@@ -120,6 +122,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
     const index = await publishedIndex(storage, d, checkedAgainst, Math.ceil(bytes / 40));
     const breaker = new Breaker(d.quality.circuitBreakerPerHour, d.errorCodes, await recentErrors(storage, keys, started));
     encoder = createEncoder({ worker: o.encoderThread ?? true });
+    digests = createDigestPool({ worker: o.encoderThread ?? true });
     sink = new FileSink(storage, encoder, outputOptions.maxFilesInFlight);
     const silver = new SilverOutput(d, keys, run, sink, outputOptions);
     const quarantine = new RejectedOutput('quarantine', d, keys, run, sink, outputOptions);
@@ -129,7 +132,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
       match = m;
       if (m.rejection) return;
       const validate = o.module.createValidator(VALIDATOR_RUNTIME, m.layout);
-      router = new RowRouter(d, validate, m.layout, m.cellCount, index, breaker, silver, quarantine, condemned);
+      router = new RowRouter(d, validate, m.layout, m.cellCount, index, breaker, silver, quarantine, condemned, digests!);
     };
     // Without a header, cells are read by position from the first record on (an empty file has no rows).
     if (!d.source.header) start(matchHeader(d, undefined));
@@ -153,6 +156,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
       if (bronze) await bronze.write(chunk);
     };
     const afterChunk = async () => {
+      await router?.endChunk();
       quarantine.afterChunk();
       condemned.afterChunk();
       await silver.afterChunk();
@@ -167,6 +171,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
     if (decodeError) throw new RejectedFile(`the file is not readable gzip: ${decodeError.message}`);
     if (!match) throw new RejectedFile('the file is empty: it has no header');
     if (match.rejection) throw new RejectedFile(match.rejection);
+    await router?.finish();
     if (router?.haltedBy) {
       outcome = 'halted';
       message = router.haltedBy;
@@ -186,6 +191,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
     await sink?.finish().catch(() => undefined);
   } finally {
     await encoder?.close();
+    await digests?.close();
   }
 
   const counts = router?.counts;
