@@ -1,5 +1,6 @@
 import type { ColumnType } from '../contract/column-type';
 import { hiveIdentifier } from '../ddl/hive-quote';
+import { sqlStringBody } from './quote';
 import type { SqlExpr, SqlFrom, SqlStatement, SqlTextTemplate } from './sql-node';
 import type { SqlParam } from './sql-param';
 import { SqlPrinter } from './sql-printer';
@@ -109,7 +110,7 @@ export class AthenaPrinter extends SqlPrinter {
     for (const part of t) {
       if (typeof part === 'string') {
         if (/[{}\u0000-\u001f]/.test(part)) throw new Error(`braces or control characters in a location: ${JSON.stringify(part)}`);
-        body += part.replace(/'/g, "''");
+        body += sqlStringBody(part);
       } else {
         this.useParam(part);
         body += placeholderOf(part);

@@ -10,8 +10,13 @@ export function sqlIdentifier(name: string): string {
 
 /** `'…'` with quotes doubled. Control characters are rejected: generated SQL stays one statement per line-safe text. */
 export function sqlString(value: string): string {
+  return `'${sqlStringBody(value)}'`;
+}
+
+/** The inside of a string literal (quotes doubled), for a literal printed in parts — e.g. around a parameter placeholder. */
+export function sqlStringBody(value: string): string {
   if (/\u0000/.test(value)) throw new Error('NUL in SQL string literal');
-  return `'${value.replace(/'/g, "''")}'`;
+  return value.replace(/'/g, "''");
 }
 
 /** `db.table`, both parts quoted. */

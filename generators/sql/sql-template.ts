@@ -1,3 +1,4 @@
+import { sqlStringBody } from './quote';
 import { checkParamValue, type SqlParam } from './sql-param';
 import type { PrintedSql } from './sql-printer';
 
@@ -26,7 +27,7 @@ export function renderTemplate(printed: PrintedSql, values: Readonly<Record<stri
   return printed.text.replace(PLACEHOLDER, (_m, name: string) => {
     const v = checked.get(name);
     if (v === undefined) throw new Error(`placeholder {{${name}}} is not a parameter of the statement`);
-    return v.replace(/'/g, "''");
+    return sqlStringBody(v);
   });
 }
 
@@ -42,7 +43,7 @@ export function fillParams(printed: PrintedSql, values: Readonly<Record<string, 
     if (!p) throw new Error(`the statement takes no parameter ${name}`);
     filled.set(name, checkParamValue(p, value));
   }
-  const text = printed.text.replace(PLACEHOLDER, (m, name: string) => (filled.has(name) ? filled.get(name)!.replace(/'/g, "''") : m));
+  const text = printed.text.replace(PLACEHOLDER, (m, name: string) => (filled.has(name) ? sqlStringBody(filled.get(name)!) : m));
   return { dialect: printed.dialect, text, params: printed.params.filter((p) => !filled.has(p.name)) };
 }
 
