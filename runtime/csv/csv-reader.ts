@@ -16,6 +16,8 @@ export interface CsvReaderOptions {
   readonly quote: string;
   /** A record longer than this makes the file unreadable (an unclosed quote would otherwise swallow it all). */
   readonly maxRecordBytes: number;
+  /** Skip a UTF-8 byte order mark at the start (default: yes, as for a file). */
+  readonly skipBom?: boolean;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -63,6 +65,7 @@ export class CsvReader {
     this.delimiter = options.delimiter.charCodeAt(0);
     this.quote = options.quote.charCodeAt(0);
     this.maxRecordBytes = options.maxRecordBytes;
+    this.atStart = options.skipBom !== false;
   }
 
   /** Stops handing over records (a halted run); the rest of the input is ignored. */

@@ -41,6 +41,8 @@ export interface RunManifest {
   /** The published runs this run's duplicate and unique checks compared against. */
   readonly checked_against: readonly string[];
   readonly retry_of?: readonly string[];
+  /** For a retry: whose quarantined (and, approved, condemned) rows it took; retired when it is published. */
+  readonly consumes?: { readonly quarantine: readonly string[]; readonly condemned: readonly string[] };
   /** Approved reprocessing of condemned rows (also in the audit log). */
   readonly approval?: { readonly approved_by: string; readonly reason: string };
   readonly metrics: readonly MetricValue[];

@@ -61,8 +61,6 @@ export interface FinishOptions {
   readonly keys: LakeKeys;
   readonly manifest: RunManifest;
   readonly publish: boolean;
-  /** For a retry: the runs whose quarantine / condemned rows it took. */
-  readonly consumes?: { readonly quarantine: readonly string[]; readonly condemned: readonly string[] };
   readonly clock: () => Date;
   /** CloudWatch Embedded Metric Format lines go here (Lambda: stdout). */
   readonly emitMetrics?: (line: string) => void;
@@ -97,7 +95,7 @@ export async function finishRun(o: FinishOptions): Promise<RunSummary> {
 }
 
 /** Publishes a complete run; returns the runs of its delivery that it replaced. */
-export async function publishCompleteRun(o: Pick<FinishOptions, 'storage' | 'd' | 'keys' | 'manifest' | 'consumes' | 'clock'>): Promise<string[]> {
+export async function publishCompleteRun(o: Pick<FinishOptions, 'storage' | 'd' | 'keys' | 'manifest' | 'clock'>): Promise<string[]> {
   const { storage, d, keys, manifest } = o;
   let superseded: string[] = [];
   await publishSilverRun(
@@ -106,7 +104,7 @@ export async function publishCompleteRun(o: Pick<FinishOptions, 'storage' | 'd' 
     d.key,
     {
       run: publishedRunOf(manifest, o.clock()),
-      ...(o.consumes ? { consumes: o.consumes } : {}),
+      ...(manifest.consumes ? { consumes: manifest.consumes } : {}),
       check: async (current) => {
         superseded = manifest.kind === 'delivery' ? (current?.runs ?? []).filter((r) => r.delivery.sha256 === manifest.delivery.sha256 && r.run_id !== manifest.run_id).map((r) => r.run_id) : [];
         await checkNoOverlap(storage, d, manifest, current);
