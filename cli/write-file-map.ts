@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FileMap } from '../generators/file-map';
 import { UserError } from './command';
@@ -35,14 +35,20 @@ export function writeFileMap(outDir: string, files: FileMap): { written: number;
       removed++;
     }
   }
+  // Generated files are cheap to rewrite and the marker is written last, so files are written in place
+  // (no temp + rename: a build writes thousands of small files). Unchanged files are left untouched.
+  const made = new Set<string>();
+  const fresh = previous.length === 0;
   for (const p of paths) {
     const target = join(root, p);
-    mkdirSync(dirname(target), { recursive: true });
+    const dir = dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
     const contents = files.get(p)!;
-    if (existsSync(target) && readFileSync(target, 'utf8') === contents) continue;
-    const tmp = `${target}.tmp-${process.pid}`;
-    writeFileSync(tmp, contents);
-    renameSync(tmp, target);
+    if (!fresh && existsSync(target) && readFileSync(target, 'utf8') === contents) continue;
+    writeFileSync(target, contents);
   }
   writeFileSync(markerPath, `${JSON.stringify({ generatedBy: 'lakec build', files: paths }, null, 2)}\n`);
   return { written: paths.length, removed };
