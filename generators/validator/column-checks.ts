@@ -67,22 +67,17 @@ export function columnChecks(c: ColumnModel, index: number, ctx: CheckContext): 
   const out: string[] = [];
   switch (t.kind) {
     case 'string': {
-      out.push('const v = text.slice(s, e);');
       if (c.pattern) {
-        const re = ctx.constant(`pattern_${index}`, `new RegExp(${tsString(`^(?:${c.pattern.canonical})$`)}, 'u'); // ${tsComment(c.pattern.source)}`);
-        out.push(`if (!${re}.test(rec.ascii ? v : utf8(v))) ${fail('pattern')}`);
+        const re = ctx.constant('pattern', `new RegExp(${tsString(`^(?:${c.pattern.canonical})$`)}, 'u'); // ${tsComment(c.pattern.source)}`);
+        out.push(`if (!${re}.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) ${fail('pattern')}`);
       }
-      if (c.allowed) {
-        out.push('switch (v) {');
-        for (const a of c.allowed) out.push(`  case ${bound(c, a).num}:`);
-        out.push('    break;', `  default:`, `    ${fail('allowed')}`, '}');
-      }
+      if (c.allowed) out.push(...allowedStrings(c.allowed, fail('allowed'), ctx));
       if (c.minLength !== undefined || c.maxLength !== undefined) {
         out.push('const length = rec.ascii ? e - s : codePoints(text, s, e);');
         if (c.minLength !== undefined) out.push(`if (length < ${c.minLength}) ${fail('min_length')}`);
         if (c.maxLength !== undefined) out.push(`if (length > ${c.maxLength}) ${fail('max_length')}`);
       }
-      out.push(`str[${index}] = v;`);
+      out.push(`start[${index}] = s;`, `end[${index}] = e;`);
       return out;
     }
     case 'boolean': {
@@ -129,6 +124,28 @@ export function columnChecks(c: ColumnModel, index: number, ctx: CheckContext): 
       throw new Error(`unknown type ${(never as ColumnType).kind} of ${formatColumnType(never)}`);
     }
   }
+}
+
+/**
+ * `allowed` on a string cell, compared in place (no copy): by length, then the bytes of each value of that
+ * length; a long list goes through a Set.
+ */
+function allowedStrings(values: readonly string[], fail: string, ctx: CheckContext): string[] {
+  const bytes = values.map((v) => Buffer.from(v, 'utf8').toString('latin1'));
+  if (bytes.length > 16) {
+    const set = ctx.constant('allowed', `new Set<string>([${bytes.map(tsString).join(', ')}]);`);
+    return [`if (!${set}.has(text.slice(s, e))) ${fail}`];
+  }
+  const byLength = new Map<number, string[]>();
+  for (const b of bytes) byLength.set(b.length, [...(byLength.get(b.length) ?? []), b]);
+  const out = ['switch (e - s) {'];
+  for (const [length, group] of [...byLength].sort((a, b) => a[0] - b[0])) {
+    out.push(`  case ${length}:`);
+    if (length === 0) out.push('    break;');
+    else out.push(`    if (${group.map((b) => `text.startsWith(${tsString(b)}, s)`).join(' || ')}) break;`, `    ${fail}`);
+  }
+  out.push('  default:', `    ${fail}`, '}');
+  return out;
 }
 
 /** allowed, min and max on a parsed value held in `v` (a number) or `b` (a bigint). */

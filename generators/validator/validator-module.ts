@@ -75,7 +75,7 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
       code,
       parser: () => parserFor(i),
       constant: (hint: string, source: string) => {
-        const name = hint.toUpperCase();
+        const name = `${hint.toUpperCase()}_${i}`;
         constants.push(`const ${name} = ${source}`);
         return name;
       },
@@ -84,13 +84,13 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     body.push(
       '',
       `// ${tsComment(`${c.name}: ${summary.join(', ')}`)}${c.sourceName !== c.name ? tsComment(` (header ${JSON.stringify(c.sourceName)})`) : ''}`,
-      `if (cell${i} < 0 || ${nullTest(d.source.nullValues, `starts[cell${i}]`, `ends[cell${i}]`)}) {`,
+      `if (cell${i} < 0 || ${nullTest(d.source.nullValues, `starts[cell${i}]!`, `ends[cell${i}]!`)}) {`,
       `  isNull[${i}] = 1;`,
       ...(onNull ? [`  ${onNull}`] : []),
       '} else {',
       `  isNull[${i}] = 0;`,
-      `  s = starts[cell${i}];`,
-      `  e = ends[cell${i}];`,
+      `  s = starts[cell${i}]!;`,
+      `  e = ends[cell${i}]!;`,
       ...columnChecks(c, i, ctx).map((l) => `  ${l}`),
       '}',
     );
@@ -128,7 +128,7 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     '    const text = rec.text;',
     '    const starts = rec.starts;',
     '    const ends = rec.ends;',
-    `    const { ${['isNull', ...(needs(d, 'num') ? ['num'] : []), ...(usesBig ? ['big'] : []), ...(needs(d, 'str') ? ['str'] : [])].join(', ')} } = row;`,
+    `    const { ${['isNull', ...(needs(d, 'num') ? ['num'] : []), ...(usesBig ? ['big'] : []), ...(needs(d, 'str') ? ['start', 'end'] : [])].join(', ')} } = row;`,
     '    let s = 0;',
     '    let e = 0;',
     ...body.map((l) => (l ? `    ${l}` : '')),

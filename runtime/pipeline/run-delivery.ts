@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly input: DeliveryInput;
   /** A run id to use (it must be free); by default the start time, made unique. */
   readonly runId?: string;
+  /** Run ids to try in turn (the first free one is taken), instead of ones from the start time. */
+  readonly runIdCandidates?: Iterable<string> | undefined;
   /** Publish when complete (false: `--no-publish`, the run is staged). */
   readonly publish: boolean;
   readonly clock?: () => Date;
@@ -94,7 +96,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
   const runId = await claimRunId(
     storage,
     keys,
-    o.runId ? [o.runId] : runIdCandidates(started, o.input.kind === 'bronze' ? 'BACKFILL' : undefined),
+    o.runId ? [o.runId] : o.runIdCandidates ?? runIdCandidates(started, o.input.kind === 'bronze' ? 'BACKFILL' : undefined),
     { dataset: d.key, started_at: started.toISOString(), input: o.input.kind === 'file' ? o.input.path : o.input.key, pid: process.pid },
     o.runId !== undefined,
     async (id) => o.input.kind === 'file' && (await storage.size(keys.bronze(ingestDate, id, fileName))) !== undefined,
