@@ -88,7 +88,7 @@ function viewOver(t: TableDef, files: string[]): string {
     .join(', ');
   if (t.storage.kind === 'csv') {
     const columns = `{${t.columns.map((_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
-    const source = `read_csv(${list}, header = ${t.storage.skipHeaderLines > 0}, delim = ${sqlString(t.storage.delimiter)}, quote = ${sqlString(t.storage.quote)}, escape = ${sqlString(t.storage.quote)}, columns = ${columns}, null_padding = true, strict_mode = false, ignore_errors = true, hive_partitioning = true, hive_types = ${hiveTypes})`;
+    const source = `read_csv(${list}, auto_detect = false, header = ${t.storage.skipHeaderLines > 0}, delim = ${sqlString(t.storage.delimiter)}, quote = ${sqlString(t.storage.quote)}, escape = ${sqlString(t.storage.quote)}, columns = ${columns}, null_padding = true, strict_mode = false, ignore_errors = true, hive_partitioning = true, hive_types = ${hiveTypes})`;
     return `SELECT ${select} FROM ${source}`;
   }
   return `SELECT ${select} FROM read_parquet(${list}, hive_partitioning = true, hive_types = ${hiveTypes}, union_by_name = true)`;
