@@ -2,7 +2,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, type TerraformElement } from 'cdktf';
 import type { Construct, Node } from 'constructs';
 import { datasetKey } from '../generators/contract/dataset-id';
-import { findContract, goldsOf, type LakeModel } from '../generators/contract/lake-model';
+import { datasetsOf, findContract, goldsOf, type LakeModel } from '../generators/contract/lake-model';
+import { EtlPipeline, EtlRuntimeLayer } from './compute/etl-pipeline';
 import { GoldRefresh } from './orchestration/gold-refresh';
 import { lakeTables } from '../generators/tables/lake-tables';
 import { FinanceAccess } from './access/finance-access';
@@ -88,6 +89,10 @@ export class LakeStack extends TerraformStack {
         }),
       ]),
     );
+    const runtimeLayer = new EtlRuntimeLayer(this, 'etl-runtime', ctx);
+    for (const dataset of datasetsOf(model)) {
+      new EtlPipeline(this, `etl-${contractSlug(dataset.id)}`, { ctx, dataset, layer: runtimeLayer.layer, topic: domainTopics.get(dataset.id.domain)!.topic });
+    }
     for (const gold of goldsOf(model)) {
       const source = findContract(model, gold.from);
       if (!source || source.kind !== 'dataset') throw new Error(`${datasetKey(gold.id)} reads ${datasetKey(gold.from)}, which is not a dataset contract`);
