@@ -233,11 +233,12 @@ class MultipartWriter implements NewObjectWriter {
     const checksum = sha256Base64(body);
     const part: CompletedPart = { PartNumber: partNumber, ChecksumSHA256: checksum };
     this.parts.push(part);
-    this.inFlight = client
-      .send(new UploadPartCommand({ ...this.where, UploadId: this.uploadId, PartNumber: partNumber, Body: body, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: checksum }))
-      .then((out) => {
-        part.ETag = out.ETag!;
-      });
+    const where = this.where;
+    const uploadId = this.uploadId;
+    this.inFlight = (async () => {
+      const out = await client.send(new UploadPartCommand({ ...where, UploadId: uploadId, PartNumber: partNumber, Body: body, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: checksum }));
+      part.ETag = out.ETag!;
+    })();
   }
 }
 
