@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import type { LakeModel } from '../generators/contract/lake-model';
 import { environmentProblems, type EnvironmentConfig } from './environments';
+import { skipTokenStackTraces } from './cdktf-tuning';
 import { LakeStack } from './lake-stack';
 
 export interface LakeAppOptions {
@@ -14,6 +15,7 @@ export function lakeApp(model: LakeModel, envs: readonly EnvironmentConfig[], op
   const problems = environmentProblems(envs);
   if (problems.length) throw new EnvironmentConfigError(problems);
   // No construct stack traces: they cost a third of synth time and only point into cdktf itself.
+  skipTokenStackTraces();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), stackTraces: false });
   for (const env of envs) new LakeStack(app, env.name, { env, model, localState: options.localState === true });
   return app;
