@@ -145,7 +145,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Han
   ) as Record<BucketRole, string>;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const registry = require(env.LAKEC_REGISTRY ?? join(__dirname, REGISTRY_FILE)) as { datasets: readonly DatasetModule[] };
-  return { datasets: registry.datasets, storage: new S3Storage({ buckets }), bronzeBucket: buckets.bronze };
+  // As for the CLI: an S3-compatible endpoint (path-style) and relaxed checksums for local test servers only.
+  const endpoint = env.LAKEC_S3_ENDPOINT;
+  const storage = new S3Storage({ buckets, ...(endpoint ? { endpoint } : {}), ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), relaxedChecksums: env.LAKEC_S3_RELAXED_CHECKSUMS === '1' });
+  return { datasets: registry.datasets, storage, bronzeBucket: buckets.bronze };
 }
 
 let configured: ((event: ObjectCreated | S3Event) => Promise<HandlerResult[]>) | undefined;
