@@ -156,7 +156,7 @@ export class EtlPipeline extends Construct {
       dimensions,
       statistic: 'Maximum',
       threshold: d.quality.maxQuarantineRate,
-      description: `A run of ${key} quarantined more than ${d.quality.maxQuarantineRate * 100}% of its rows (the contract's max_quarantine_rate). It was published; look at quarantine_${d.id.domain}.${d.id.name}_${d.id.schemaV}.`,
+      description: `A run of ${key} quarantined more than ${Number((d.quality.maxQuarantineRate * 100).toPrecision(6))}% of its rows (the contract's max_quarantine_rate). It was published; look at quarantine_${d.id.domain}.${d.id.name}_${d.id.schemaV}.`,
     });
     alarm('failed-runs', {
       namespace: ctx.metricNamespace,
