@@ -38,7 +38,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     try {
       result = await connection.runAndReadAll(sql);
     } catch (err) {
-      throw new UserError(err instanceof Error ? err.message : String(err));
+      throw new UserError(typeof (err as { message?: unknown })?.message === 'string' ? (err as { message: string }).message : String(err));
     }
     const names = result.columnNames();
     const types = result.columnTypes().map((t) => String(t));
