@@ -6,7 +6,7 @@ import { NAME_LIMITS, resourceName } from './names';
 import type { KeyPurpose } from './storage/kms-keys';
 
 /** Where Athena writes each workgroup's results in the athena-results bucket. */
-export const RESULTS_PREFIX = { platform: 'platform/', finance: 'finance/' } as const;
+export const RESULTS_PREFIX = { platform: 'platform/', gold: 'gold/', finance: 'finance/' } as const;
 export type Workgroup = keyof typeof RESULTS_PREFIX;
 
 /**
@@ -33,7 +33,11 @@ export function lakeContext(env: EnvironmentConfig, model: LakeModel, keyArns: R
     bucketNames: Object.fromEntries(PLATFORM_BUCKETS.map((b) => [b, bucketName(env.namePrefix, env.name, b)])) as Record<PlatformBucket, string>,
     dataBuckets: dataBucketNames(env.namePrefix, env.name),
     keyArns,
-    workgroups: { platform: resourceName(env, ['platform'], NAME_LIMITS.athenaWorkgroup), finance: resourceName(env, ['finance'], NAME_LIMITS.athenaWorkgroup) },
+    workgroups: {
+      platform: resourceName(env, ['platform'], NAME_LIMITS.athenaWorkgroup),
+      gold: resourceName(env, ['gold-refresh'], NAME_LIMITS.athenaWorkgroup),
+      finance: resourceName(env, ['finance'], NAME_LIMITS.athenaWorkgroup),
+    },
     metricNamespace,
     deadLetterQueue: resourceName(env, ['etl-dead-letters'], NAME_LIMITS.sqsQueue),
     trailName: trailName(env),

@@ -66,7 +66,7 @@ export class LakeStack extends TerraformStack {
       buckets: ctx.dataBuckets,
       catalogKey: keys.keys.catalog,
     });
-    new AthenaWorkgroups(this, 'athena', ctx, ctx.keyArns.platform);
+    new AthenaWorkgroups(this, 'athena', ctx);
     const deadLetters = new DeadLetterQueue(this, 'dead-letters', ctx);
 
     const platformTopic = new AlarmTopic(this, 'platform-alarms', {

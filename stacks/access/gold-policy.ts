@@ -4,7 +4,7 @@ import { datasetTables, lakeTables } from '../../generators/tables/lake-tables';
 import { glueCatalogArn, glueDatabaseArn, glueTableArn, s3BucketArn, s3ObjectArn, stateMachineArn } from '../arns';
 import { allow, policyDocument, STAR_ONLY_ACTIONS, xrayStatement, type PolicyDocument } from '../iam/policy-document';
 import type { LakeContext } from '../lake-context';
-import { athenaStatements, catalogKeyStatement, GLUE_READ_ACTIONS, GLUE_VIEW_WRITE_ACTIONS, listStatement, platformKeyStatement } from './etl-policy';
+import { athenaStatements, catalogKeyStatement, GLUE_READ_ACTIONS, GLUE_VIEW_WRITE_ACTIONS, listStatement } from './etl-policy';
 import { tableKeyPatterns } from './key-patterns';
 
 /** Glue calls of Athena's CREATE TABLE AS, INSERT INTO and DROP TABLE on the run's staging table. */
@@ -24,7 +24,8 @@ export const GLUE_STAGE_ACTIONS = [
 /**
  * The Gold publisher role of one Gold contract (its refresh state machine's role): read its source's
  * silver, write only its own Gold prefix (run data and `_LATEST.json`), create and drop only its own
- * staging table, replace only its own reader view, run queries in the platform workgroup.
+ * staging table, replace only its own reader view, run queries in the Gold refresh workgroup (whose
+ * results and written files are encrypted with the gold key, which the role already uses).
  */
 export function goldPolicy(ctx: LakeContext, g: GoldModel, source: DatasetModel, stateMachine: string, stage: string): PolicyDocument {
   const { env } = ctx;
@@ -41,7 +42,6 @@ export function goldPolicy(ctx: LakeContext, g: GoldModel, source: DatasetModel,
     { Sid: 'DenyDeletes', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: [s3ObjectArn(env, ctx.bucketNames.gold, '*')] },
     allow('DecryptSilver', ['kms:Decrypt'], [ctx.keyArns.silver], s3ViaService),
     allow('EncryptGold', ['kms:Decrypt', 'kms:GenerateDataKey'], [ctx.keyArns.gold], s3ViaService),
-    platformKeyStatement(ctx, ['s3']),
     catalogKeyStatement(ctx),
     allow('ReadSourceAndOwnTables', GLUE_READ_ACTIONS, [
       glueCatalogArn(env),
@@ -50,7 +50,7 @@ export function goldPolicy(ctx: LakeContext, g: GoldModel, source: DatasetModel,
     ]),
     allow('ReplaceOwnReaderView', GLUE_VIEW_WRITE_ACTIONS, [glueCatalogArn(env), glueDatabaseArn(env, goldTable.database), glueTableArn(env, goldTable.database, goldTable.readerName)]),
     allow('WriteThroughOwnStage', GLUE_STAGE_ACTIONS, [glueCatalogArn(env), glueDatabaseArn(env, goldTable.database), glueTableArn(env, goldTable.database, stage)]),
-    ...athenaStatements(ctx, 'platform'),
+    ...athenaStatements(ctx, 'gold'),
     allow('SerializeOwnRefreshes', ['states:ListExecutions'], [stateMachineArn(env, stateMachine)]),
     allow('DeliverExecutionLogs', STAR_ONLY_ACTIONS.filter((a) => a.startsWith('logs:')), ['*']),
     xrayStatement(),

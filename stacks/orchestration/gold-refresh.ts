@@ -57,7 +57,7 @@ export class GoldRefresh extends Construct {
     const definition = goldRefreshDefinition(
       plan,
       {
-        workgroup: ctx.workgroups.platform,
+        workgroup: ctx.workgroups.gold,
         database: goldTable.database,
         goldBucket: ctx.bucketNames.gold,
         goldPrefix: goldTable.prefix,
@@ -112,7 +112,7 @@ export class GoldRefresh extends Construct {
           name: tfLiteral(`${key} ${i + 1} ${step}`),
           description: tfLiteral(s.description.slice(0, 1024)),
           database: goldTable.database,
-          workgroup: ctx.workgroups.platform,
+          workgroup: ctx.workgroups.gold,
           query: tfLiteral(s.sql.text),
         });
       });

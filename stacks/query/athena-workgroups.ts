@@ -1,23 +1,32 @@
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { Construct } from 'constructs';
 import { RESULTS_PREFIX, type LakeContext, type Workgroup } from '../lake-context';
+import type { KeyPurpose } from '../storage/kms-keys';
 
 export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 
 const DESCRIPTION: Readonly<Record<Workgroup, string>> = {
-  platform: 'lakec platform: ETL view replacement, Gold refresh and reconciliation',
+  platform: 'lakec platform: reader view replacement by the ETL',
+  gold: 'lakec Gold refresh: writes Gold runs (encrypted with the gold key), reconciles, publishes views',
   finance: 'Finance: read-only queries on the Gold views',
 };
 
 /**
- * Two workgroups per environment, both with their configuration enforced (clients cannot turn off
- * result encryption or move results), results encrypted with the platform key, the environment's
+ * The key each workgroup encrypts with. Athena encrypts what CREATE TABLE AS and INSERT INTO write with
+ * the workgroup's result encryption, so the Gold refresh's workgroup uses the gold key: its files land in
+ * the gold bucket, which refuses any other key.
+ */
+export const WORKGROUP_KEY: Readonly<Record<Workgroup, KeyPurpose>> = { platform: 'platform', gold: 'gold', finance: 'platform' };
+
+/**
+ * Three workgroups per environment, each with its configuration enforced (clients cannot turn off
+ * result encryption or move results), results KMS-encrypted (WORKGROUP_KEY), the environment's
  * bytes-scanned cut-off per query and CloudWatch metrics on.
  */
 export class AthenaWorkgroups extends Construct {
   readonly workgroups: Readonly<Record<Workgroup, AthenaWorkgroup>>;
 
-  constructor(scope: Construct, id: string, ctx: LakeContext, platformKeyArn: string) {
+  constructor(scope: Construct, id: string, ctx: LakeContext) {
     super(scope, id);
     const make = (w: Workgroup) =>
       new AthenaWorkgroup(this, `${w}-workgroup`, {
@@ -34,11 +43,11 @@ export class AthenaWorkgroups extends Construct {
           resultConfiguration: {
             outputLocation: `s3://${ctx.bucketNames['athena-results']}/${RESULTS_PREFIX[w]}`,
             expectedBucketOwner: ctx.env.account,
-            encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: platformKeyArn },
+            encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: ctx.keyArns[WORKGROUP_KEY[w]] },
             aclConfiguration: { s3AclOption: 'BUCKET_OWNER_FULL_CONTROL' },
           },
         },
       });
-    this.workgroups = { platform: make('platform'), finance: make('finance') };
+    this.workgroups = { platform: make('platform'), gold: make('gold'), finance: make('finance') };
   }
 }

@@ -176,8 +176,9 @@ function bucketPolicyStatements(b: LakeBucket, props: LakeBucketsProps): Stateme
     Resource: [objects],
     Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': algorithms }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
   });
-  const allowedKey = b.key ?? (b.role === 'access-logs' ? props.keys.keys.platform : undefined);
-  if (allowedKey) {
+  // CloudTrail writes its files to access-logs with the platform key; the Gold refresh's Athena results use the gold key.
+  const allowedKeys = [...(b.key ? [b.key] : []), ...(b.role === 'access-logs' ? [props.keys.keys.platform] : []), ...(b.role === 'athena-results' ? [props.keys.keys.gold] : [])];
+  if (allowedKeys.length) {
     statements.push({
       Sid: 'DenyOtherKmsKey',
       Effect: 'Deny',
@@ -185,7 +186,7 @@ function bucketPolicyStatements(b: LakeBucket, props: LakeBucketsProps): Stateme
       Action: ['s3:PutObject'],
       Resource: [objects],
       Condition: {
-        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': [allowedKey.arn] },
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': allowedKeys.map((k) => k.arn) },
         Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
       },
     });

@@ -26,7 +26,7 @@ function plan(goldName: string): { run: AthenaGoldRun; definition: AslDefinition
   const table = lakeTables({ contracts: [gold] })[0]!;
   const definition = goldRefreshDefinition(
     run,
-    { workgroup: 'acme-lake-dev-platform', database: table.database, goldBucket: buckets.gold, goldPrefix: table.prefix, schemaV: gold.id.schemaV, latest: latestDocumentShape(datasetKey(gold.id)) },
+    { workgroup: 'acme-lake-dev-gold-refresh', database: table.database, goldBucket: buckets.gold, goldPrefix: table.prefix, schemaV: gold.id.schemaV, latest: latestDocumentShape(datasetKey(gold.id)) },
     `Gold refresh of ${datasetKey(gold.id)}`,
   );
   return { run, definition, prefix: table.prefix };
@@ -72,10 +72,10 @@ describe.each(GOLDS)('Gold refresh state machine of finance.%s', (name) => {
     }
   });
 
-  it('every Athena task runs in the platform workgroup and its database', () => {
+  it('every Athena task runs in the Gold refresh workgroup and its database', () => {
     for (const [, t] of tasks(definition.States as Record<string, any>)) { // eslint-disable-line @typescript-eslint/no-explicit-any
       if (!String(t.Resource).includes('startQueryExecution')) continue;
-      expect(t.Parameters.WorkGroup).toBe('acme-lake-dev-platform');
+      expect(t.Parameters.WorkGroup).toBe('acme-lake-dev-gold-refresh');
       expect(t.Parameters.QueryExecutionContext).toEqual({ Database: 'gold_finance' });
     }
   });

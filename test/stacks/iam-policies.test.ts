@@ -79,6 +79,13 @@ describe('the Gold publisher role of finance.account_balances@v1', () => {
     expect(can('s3:DeleteObject', s3('gold', 'gold/finance/account_balances/schema_v=v1/_LATEST.json'))).toBe(false);
   });
 
+  it('queries in the Gold refresh workgroup, whose files are encrypted with the gold key it may use', () => {
+    expect(can('athena:StartQueryExecution', 'arn:aws:athena:eu-west-1:111111111111:workgroup/acme-lake-dev-gold-refresh')).toBe(true);
+    expect(can('athena:StartQueryExecution', 'arn:aws:athena:eu-west-1:111111111111:workgroup/acme-lake-dev-finance')).toBe(false);
+    expect(can('kms:GenerateDataKey', KEYS.gold)).toBe(true);
+    expect(can('kms:GenerateDataKey', KEYS.platform)).toBe(false);
+  });
+
   it('creates and drops only its staging table, replaces only its reader view', () => {
     expect(can('glue:DeleteTable', table('gold_finance', 'account_balances_v1__gold_run'))).toBe(true);
     expect(can('glue:DeleteTable', table('gold_finance', 'account_balances_v1_all_runs'))).toBe(false);

@@ -82,6 +82,13 @@ describe('the example contracts synthesized (cdktf Testing helpers)', () => {
     });
   });
 
+  it('encrypts what the Gold refresh writes with the gold key: Athena uses the workgroup’s result encryption for CTAS and INSERT', () => {
+    const gold = resourceOf(doc, AthenaWorkgroup.tfResourceType, 'athena-gold-workgroup') as { configuration: { result_configuration: { encryption_configuration: { kms_key_arn: string } } } };
+    expect(gold.configuration.result_configuration.encryption_configuration.kms_key_arn).toBe('${aws_kms_key.keys-gold-key.arn}');
+    const policy = JSON.parse((resourceOf(doc, 'aws_s3_bucket_policy', 'buckets-gold-policy') as { policy: string }).policy) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string[]>> }[] };
+    expect(policy.Statement.find((s) => s.Sid === 'DenyOtherKmsKey')!.Condition!.StringNotEquals!['s3:x-amz-server-side-encryption-aws-kms-key-id']).toEqual(['${aws_kms_key.keys-gold-key.arn}']);
+  });
+
   it('is plain Terraform JSON: no cdktf token left, only Terraform’s own blocks', () => {
     expect(json).not.toMatch(/TfToken|\$\{Token\[/);
     expect(Object.keys(doc).every((k) => ['//', 'terraform', 'provider', 'resource', 'output', 'data', 'locals', 'variable'].includes(k))).toBe(true);
