@@ -11,6 +11,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   contracts: async () => (await import('./contracts-bench.js')).benchmark,
   'gold-sql': async () => (await import('./gold-sql-bench.js')).benchmark,
   pr: async () => (await import('./pr-bench.js')).benchmark,
+  runtime: async () => (await import('./runtime-bench.js')).benchmark,
   synth: async () => (await import('./synth-bench.js')).benchmark,
 };
 

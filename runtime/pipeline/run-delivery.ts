@@ -45,6 +45,11 @@ export interface RunOptions {
   readonly onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
   readonly emitMetrics?: (line: string) => void;
   readonly maxRecordBytes?: number;
+  /**
+   * Exact-duplicate detection (DESIGN.md requires it; on by default). Off only for benchmarks that measure
+   * memory without it.
+   */
+  readonly checkDuplicates?: boolean;
 }
 
 class RejectedFile extends Error {}
@@ -134,7 +139,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
       match = m;
       if (m.rejection) return;
       const validate = o.module.createValidator(VALIDATOR_RUNTIME, m.layout);
-      router = new RowRouter(d, validate, m.layout, m.cellCount, index, breaker, silver, quarantine, condemned, digests!);
+      router = new RowRouter(d, validate, m.layout, m.cellCount, index, breaker, silver, quarantine, condemned, digests!, o.checkDuplicates ?? true);
     };
     // Without a header, cells are read by position from the first record on (an empty file has no rows).
     if (!d.source.header) start(matchHeader(d, undefined));
