@@ -52,10 +52,15 @@ export function etlPolicy(ctx: LakeContext, d: DatasetModel, logGroup: string): 
   ]);
 }
 
-/** `s3:ListBucket` on one bucket, limited to the given tables' prefixes (key names only). */
+/**
+ * `s3:ListBucket` on one bucket: a listing that names a prefix must be within the given tables' prefixes.
+ * `IfExists`, because S3 answers a read of a missing key with 404 only to a caller that may list the
+ * bucket — checked without any prefix — and the runtime and the Gold refresh rely on that 404 for a first
+ * `_PUBLISHED.json` / `_LATEST.json`. (A listing without a prefix stays possible: key names, not data.)
+ */
 export function listStatement(Sid: string, ctx: LakeContext, bucket: PlatformBucket, tables: readonly TableDef[]): Statement {
   const prefixes = [...new Set(tables.map((t) => `${t.prefix}*`))];
-  return allow(Sid, ['s3:ListBucket'], [s3BucketArn(ctx.env, ctx.bucketNames[bucket])], { StringLike: { 's3:prefix': prefixes } });
+  return allow(Sid, ['s3:ListBucket'], [s3BucketArn(ctx.env, ctx.bucketNames[bucket])], { StringLikeIfExists: { 's3:prefix': prefixes } });
 }
 
 export function platformKeyStatement(ctx: LakeContext, services: readonly string[]): Statement {

@@ -56,6 +56,12 @@ describe('the ETL role of mortgages.transactions@v1', () => {
     expect(can('glue:GetTable', table('silver_mortgages', 'other_v1_all_runs'))).toBe(false);
   });
 
+  it('lists only its own prefixes when it names one, and may learn that a control object is missing (404, not 403)', () => {
+    const lists = policy.filter((s) => s.actions.includes('s3:ListBucket') && s.resources.some((r) => r.endsWith('-silver')));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]!.condition).toEqual({ StringLikeIfExists: { 's3:prefix': ['silver/mortgages/transactions/*'] } });
+  });
+
   it('uses the bronze key to read only, silver and quarantine keys through S3 only', () => {
     const kms = policy.filter((s) => s.resources.some((r) => r.includes(':key/')));
     expect(isAllowed(kms, 'kms:Decrypt', KEYS.bronze)).toBe(true);
