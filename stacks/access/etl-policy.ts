@@ -2,7 +2,7 @@ import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { datasetTables } from '../../generators/tables/lake-tables';
 import type { PlatformBucket } from '../../generators/tables/bucket-names';
 import type { TableDef } from '../../generators/tables/table-def';
-import { athenaWorkgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, logStreamsArn, s3BucketArn, s3ObjectArn, sqsQueueArn } from '../arns';
+import { athenaWorkgroupArn, partition, glueCatalogArn, glueDatabaseArn, glueTableArn, logStreamsArn, s3BucketArn, s3ObjectArn, sqsQueueArn } from '../arns';
 import { allow, policyDocument, xrayStatement, type PolicyDocument, type Statement } from '../iam/policy-document';
 import { RESULTS_PREFIX, type LakeContext, type Workgroup } from '../lake-context';
 import { tableKeyPatterns } from './key-patterns';
@@ -95,8 +95,9 @@ export function athenaStatements(ctx: LakeContext, workgroup: Workgroup): Statem
   const results = ctx.bucketNames['athena-results'];
   return [
     allow('RunQueriesInWorkgroup', ATHENA_QUERY_ACTIONS, [athenaWorkgroupArn(env, ctx.workgroups[workgroup])]),
-    allow('WriteQueryResults', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [s3ObjectArn(env, results, `${RESULTS_PREFIX[workgroup]}*`)]),
-    allow('LocateQueryResults', ['s3:GetBucketLocation'], [s3BucketArn(env, results)]),
+    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [`arn:${partition(env)}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`]),
+    allow('WriteQueryResults', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], [s3ObjectArn(env, results, `${RESULTS_PREFIX[workgroup]}*`)]),
+    allow('LocateQueryResults', ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], [s3BucketArn(env, results)]),
     allow('ListQueryResults', ['s3:ListBucket'], [s3BucketArn(env, results)], { StringLike: { 's3:prefix': [`${RESULTS_PREFIX[workgroup]}*`] } }),
   ];
 }

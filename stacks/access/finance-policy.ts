@@ -29,7 +29,7 @@ export function financePolicy(ctx: LakeContext): PolicyDocument {
   return policyDocument([
     ...athenaStatements(ctx, 'finance'),
     allow('BrowseWorkgroup', FINANCE_EXTRA_ATHENA_ACTIONS, [`arn:${p}:athena:${env.region}:${env.account}:workgroup/${ctx.workgroups.finance}`]),
-    allow('BrowseDataCatalog', ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListDatabases', 'athena:ListTableMetadata'], [
+    allow('BrowseDataCatalog', ['athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListDatabases', 'athena:ListTableMetadata'], [
       `arn:${p}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`,
     ]),
     allow('ReadGoldAndSilverTables', [...GLUE_READ_ACTIONS, 'glue:GetDatabases', 'glue:GetTables'], [
