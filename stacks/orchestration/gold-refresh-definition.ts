@@ -2,7 +2,7 @@ import type { AthenaGoldRun } from '../../generators/sql/athena-gold-plan';
 
 /** What the Gold refresh of one contract needs to know besides its Athena statements. */
 export interface GoldRefreshTarget {
-  /** The platform workgroup (enforced: results location and encryption come from it). */
+  /** The Gold refresh workgroup (enforced: results location and encryption — the gold key — come from it). */
   readonly workgroup: string;
   /** Glue database the statements run in (they are fully qualified anyway). */
   readonly database: string;
@@ -71,6 +71,8 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
    */
   const athena = (name: string, sql: Sql, paths: Record<string, string>, next: string, resultPath: string | null = null, catchAll = true): Record<string, AslState> => {
     const pieces = sqlPieces(sql.text);
+    const declared = new Set(sql.params.map((p) => p.name));
+    for (const p of pieces.params) if (!declared.has(p)) throw new Error(`{{${p}}} in ${name}'s SQL is not one of its parameters`);
     const task: AslState = {
       Type: 'Task',
       Resource: ATHENA_START_SYNC,
