@@ -17,6 +17,35 @@ export class FingerprintSet {
     this.mask = cap - 1;
   }
 
+  /**
+   * Where the key is (a slot index ≥ 0), or where it would go (-1 - slot): one probe for "is it there?"
+   * followed, when the caller decides to keep it, by insertAt without probing again.
+   */
+  find(a: number, b: number, c: number): number {
+    if ((a | b | c) === 0) a = 1;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
+    const slots = this.slots;
+    for (;;) {
+      const at = i * 3;
+      const x = slots[at]!;
+      const y = slots[at + 1]!;
+      const z = slots[at + 2]!;
+      if ((x | y | z) === 0) return -1 - i;
+      if (x === a && y === b && z === c) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Inserts a key at the free slot `find` returned (-1 - slot), with no other insert in between. */
+  insertAt(found: number, a: number, b: number, c: number): void {
+    if ((a | b | c) === 0) a = 1;
+    const at = (-1 - found) * 3;
+    this.slots[at] = a;
+    this.slots[at + 1] = b;
+    this.slots[at + 2] = c;
+    if (++this.size * 4 > (this.mask + 1) * 3) this.grow();
+  }
+
   /** Adds the key; false when it was already there. */
   add(a: number, b: number, c: number): boolean {
     if ((a | b | c) === 0) a = 1; // all-zero marks an empty slot
@@ -52,6 +81,19 @@ export class FingerprintSet {
       if (x === a && y === b && z === c) return true;
       i = (i + 1) & this.mask;
     }
+  }
+
+  /**
+   * Loads the home slots of keys `from`..`to` of `keys` (three words each) and returns a value depending on
+   * them, so that the memory of a small group of lookups is fetched at once (their misses overlap) before
+   * the lookups themselves run one by one.
+   */
+  touch(keys: Int32Array, from: number, to: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let sum = 0;
+    for (let k = from; k < to; k++) sum ^= slots[((keys[k * 3]! ^ Math.imul(keys[k * 3 + 1]!, 0x9e3779b1)) & mask) * 3]!;
+    return sum;
   }
 
   /** Empties the set, keeping its memory. */

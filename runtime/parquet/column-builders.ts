@@ -55,6 +55,7 @@ export abstract class ColumnBuilder {
 
   protected constructor(protected capacity: number) {}
 
+  /** The column's data, handed over: the builder is not used after this (its buffers are transferred). */
   abstract payload(): ColumnPayload;
 
   /** Appends a null. */
@@ -86,7 +87,7 @@ export abstract class ColumnBuilder {
   protected abstract resize(capacity: number): void;
 
   protected validityPayload(): { validity?: Uint8Array; nullCount: number } {
-    return this.validity ? { validity: this.validity.slice(0, (this.length + 7) >>> 3), nullCount: this.nullCount } : { nullCount: 0 };
+    return this.validity ? { validity: this.validity.subarray(0, (this.length + 7) >>> 3), nullCount: this.nullCount } : { nullCount: 0 };
   }
 }
 
@@ -153,7 +154,7 @@ export class StringBuilder extends ColumnBuilder {
   }
 
   payload(): ColumnPayload {
-    return { kind: 'utf8', offsets: this.offsets.slice(0, this.length + 1), data: this.data.slice(0, this.used), ...this.validityPayload() };
+    return { kind: 'utf8', offsets: this.offsets.subarray(0, this.length + 1), data: this.data.subarray(0, this.used), ...this.validityPayload() };
   }
 }
 
@@ -177,7 +178,7 @@ export class DigestBuilder extends ColumnBuilder {
     this.data = d;
   }
   payload(): ColumnPayload {
-    return { kind: 'hex-digest', data: this.data.slice(0, this.length * 32), ...this.validityPayload() };
+    return { kind: 'hex-digest', data: this.data.subarray(0, this.length * 32), ...this.validityPayload() };
   }
 }
 
@@ -198,7 +199,7 @@ export class Int32Builder extends ColumnBuilder {
     this.data = d;
   }
   payload(): ColumnPayload {
-    return { kind: 'int32', data: this.data.slice(0, this.length), ...this.validityPayload() };
+    return { kind: 'int32', data: this.data.subarray(0, this.length), ...this.validityPayload() };
   }
 }
 
@@ -218,7 +219,7 @@ export class Float64Builder extends ColumnBuilder {
     this.data = d;
   }
   payload(): ColumnPayload {
-    return { kind: 'float64', data: this.data.slice(0, this.length), ...this.validityPayload() };
+    return { kind: 'float64', data: this.data.subarray(0, this.length), ...this.validityPayload() };
   }
 }
 
@@ -239,7 +240,7 @@ export class BoolBuilder extends ColumnBuilder {
     this.data = d;
   }
   payload(): ColumnPayload {
-    return { kind: 'bool', data: this.data.slice(0, (this.length + 7) >>> 3), ...this.validityPayload() };
+    return { kind: 'bool', data: this.data.subarray(0, (this.length + 7) >>> 3), ...this.validityPayload() };
   }
 }
 
@@ -281,7 +282,7 @@ export class Int64Builder extends ColumnBuilder {
     this.data = d;
   }
   payload(): ColumnPayload {
-    return { kind: 'int64', data: this.data.slice(0, this.length * 2), ...this.validityPayload() };
+    return { kind: 'int64', data: this.data.subarray(0, this.length * 2), ...this.validityPayload() };
   }
 }
 
@@ -313,7 +314,7 @@ export class DecimalBuilder extends ColumnBuilder {
     this.data = d;
   }
   payload(): ColumnPayload {
-    return { kind: 'decimal', data: this.data.slice(0, this.length * 4), ...this.validityPayload() };
+    return { kind: 'decimal', data: this.data.subarray(0, this.length * 4), ...this.validityPayload() };
   }
 }
 

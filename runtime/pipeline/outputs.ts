@@ -38,7 +38,7 @@ export interface OutputOptions {
   readonly maxFilesInFlight: number;
 }
 
-export const DEFAULT_OUTPUT_OPTIONS: OutputOptions = { rowsPerFile: 262144, maxBufferedRows: 393216, maxFilesInFlight: 2 };
+export const DEFAULT_OUTPUT_OPTIONS: OutputOptions = { rowsPerFile: 131072, maxBufferedRows: 262144, maxFilesInFlight: 2 };
 
 /** What every file of a run has in common: the run, the delivery's ingest date and bronze key. */
 export interface RunConstants {
@@ -417,7 +417,8 @@ export class RejectedOutput {
   }
 
   afterChunk(): void {
-    if (this.batchRows >= this.options.rowsPerFile) this.flush();
+    // Rejected rows keep every cell as text: smaller files keep their memory small.
+    if (this.batchRows >= Math.min(this.options.rowsPerFile, 65536)) this.flush();
   }
 
   async finish(): Promise<{ rows: number; files: string[] }> {

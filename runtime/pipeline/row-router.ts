@@ -136,6 +136,8 @@ export class RowRouter {
   private previous: PendingChunk | undefined;
   private spare: PendingChunk | undefined;
   private readonly fp = new Int32Array(3);
+  /** Keeps the prefetching loads of decide() from being optimised away. */
+  touchedSink = 0;
 
   constructor(
     private readonly d: DatasetDescriptor,
@@ -299,50 +301,76 @@ export class RowRouter {
     }
     const u = this.uniqueColumns.length;
     const fp = this.fp;
-    const uniqueKeys = new Int32Array(u * 3);
+    // The unique values' fingerprints, all at once (a row that turns out invalid or a duplicate is skipped).
+    const allUnique: Int32Array[] = [];
+    for (let x = 0; x < u; x++) {
+      const i = this.uniqueColumns[x]!;
+      const keys = new Int32Array(m * 3);
+      for (let j = 0; j < m; j++) {
+        const at = j * n + i;
+        if (c.error[j] !== 0 || c.isNull[at] === 1) continue;
+        if (this.stringColumn[i] === 1) valueFingerprintOfBytes(c.bytes[j]!, c.start[at]!, c.end[at]!, fp);
+        else valueFingerprint(c.big.has(at) ? String(c.big.get(at)) : String(c.num[at]), fp);
+        keys[j * 3] = fp[0]!;
+        keys[j * 3 + 1] = fp[1]!;
+        keys[j * 3 + 2] = fp[2]!;
+      }
+      allUnique.push(keys);
+    }
+    const uniqueSlots = new Int32Array(u);
+    let touched = 0;
+    const rows = this.index.rows;
     for (let j = 0; j < m; j++) {
       if (this.haltedBy) break;
-      const digest = digests.subarray(j * 32, j * 32 + 32);
+      if ((j & 15) === 0) {
+        // Fetch the next sixteen rows' slots together: their cache and TLB misses overlap.
+        const to = Math.min(m, j + 16);
+        if (this.checkDuplicates) touched ^= rows.touch(rowKeys, j, to);
+        for (let x = 0; x < u; x++) touched ^= this.index.unique[this.uniqueColumns[x]!]!.touch(allUnique[x]!, j, to);
+      }
       if (c.error[j] !== 0) {
-        this.reject(c.cells[j]!, null, c.error[j]!, c.attempt[j]!, c.sourceRecord[j]!, digest);
+        this.reject(c.cells[j]!, null, c.error[j]!, c.attempt[j]!, c.sourceRecord[j]!, digests.subarray(j * 32, j * 32 + 32));
         continue;
       }
       const a = rowKeys[j * 3]!;
       const b = rowKeys[j * 3 + 1]!;
       const k3 = rowKeys[j * 3 + 2]!;
-      if (this.checkDuplicates && this.index.rows.has(a, b, k3)) {
+      const rowSlot = this.checkDuplicates ? rows.find(a, b, k3) : -1;
+      if (rowSlot >= 0) {
         this.counts.in++;
         this.counts.condemned++;
         this.counts.condemnedDuplicate++;
-        this.condemned?.append({ cells: this.pendingCells(c, j), raw: null, error: 'duplicate', attempt: c.attempt[j]!, sourceRecord: c.sourceRecord[j]!, digest, reason: 'duplicate' });
+        this.condemned?.append({ cells: this.pendingCells(c, j), raw: null, error: 'duplicate', attempt: c.attempt[j]!, sourceRecord: c.sourceRecord[j]!, digest: digests.subarray(j * 32, j * 32 + 32), reason: 'duplicate' });
         continue;
       }
       let clash = -1;
       for (let x = 0; x < u && clash < 0; x++) {
         const i = this.uniqueColumns[x]!;
-        const at = j * n + i;
-        if (c.isNull[at] === 1) continue;
-        if (this.stringColumn[i] === 1) valueFingerprintOfBytes(c.bytes[j]!, c.start[at]!, c.end[at]!, fp);
-        else valueFingerprint(c.big.has(at) ? String(c.big.get(at)) : String(c.num[at]), fp);
-        uniqueKeys[x * 3] = fp[0]!;
-        uniqueKeys[x * 3 + 1] = fp[1]!;
-        uniqueKeys[x * 3 + 2] = fp[2]!;
-        if (this.index.unique[i]!.has(fp[0]!, fp[1]!, fp[2]!)) clash = x;
+        if (c.isNull[j * n + i] === 1) {
+          uniqueSlots[x] = 0;
+          continue;
+        }
+        const keys = allUnique[x]!;
+        const slot = this.index.unique[i]!.find(keys[j * 3]!, keys[j * 3 + 1]!, keys[j * 3 + 2]!);
+        if (slot >= 0) clash = x;
+        uniqueSlots[x] = slot;
       }
       if (clash >= 0) {
-        this.reject(this.pendingCells(c, j), null, this.uniqueCodes[clash]!, c.attempt[j]!, c.sourceRecord[j]!, digest);
+        this.reject(this.pendingCells(c, j), null, this.uniqueCodes[clash]!, c.attempt[j]!, c.sourceRecord[j]!, digests.subarray(j * 32, j * 32 + 32));
         continue;
       }
-      if (this.checkDuplicates) this.index.rows.add(a, b, k3);
+      // Accepted: insert where the lookups found room (the sets are distinct, so no insert moved them).
+      if (this.checkDuplicates) rows.insertAt(rowSlot, a, b, k3);
       for (let x = 0; x < u; x++) {
-        const i = this.uniqueColumns[x]!;
-        if (c.isNull[j * n + i] === 1) continue;
-        this.index.unique[i]!.add(uniqueKeys[x * 3]!, uniqueKeys[x * 3 + 1]!, uniqueKeys[x * 3 + 2]!);
+        if (uniqueSlots[x] === 0 && c.isNull[j * n + this.uniqueColumns[x]!] === 1) continue;
+        const keys = allUnique[x]!;
+        this.index.unique[this.uniqueColumns[x]!]!.insertAt(uniqueSlots[x]!, keys[j * 3]!, keys[j * 3 + 1]!, keys[j * 3 + 2]!);
       }
       this.counts.in++;
       this.counts.silver++;
       this.silver?.append(c, j, digests);
     }
+    this.touchedSink ^= touched;
     this.recycle(c);
   }
 

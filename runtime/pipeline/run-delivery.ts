@@ -126,7 +126,8 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
   let readAll = false;
 
   try {
-    const index = await publishedIndex(storage, d, checkedAgainst, Math.ceil(bytes / 40));
+    // About one row per 64 bytes of CSV; the sets grow if there are more.
+    const index = await publishedIndex(storage, d, checkedAgainst, Math.ceil((gzip ? bytes * 5 : bytes) / 64));
     const breaker = new Breaker(d.quality.circuitBreakerPerHour, d.errorCodes, await recentErrors(storage, keys, started));
     encoder = createEncoder({ worker: o.encoderThread ?? true });
     digests = createDigestPool({ worker: o.encoderThread ?? true });

@@ -106,6 +106,34 @@ test('a delivery written to bronze is run in place, published, and reported with
   expect((await keysIn(BUCKETS.silver)).length).toBe(silver.length);
 }, 120_000);
 
+test('lakec run --lake s3://… copies a local delivery to bronze (multipart when large) and publishes on S3', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, { LAKEC_S3_ENDPOINT: s3.endpoint, LAKEC_S3_RELAXED_CHECKSUMS: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+  try {
+    const big = join(t.dir, 'big delivery.csv');
+    const lines = [DELIVERY.split('\n')[0]!];
+    for (let i = 0; i < 120_000; i++) lines.push(`B${i},ACC${String(i % 1e6).padStart(6, '0')},${(i % 1000) + 0.25},EUR,DEPOSIT,2024-0${1 + (i % 9)}-15T10:00:00Z`);
+    writeFileSync(big, `${lines.join('\n')}\n`);
+    const { main } = await import('../../cli/main.js');
+    let out = '';
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+    let code: number;
+    try {
+      code = await main(['run', 'mortgages.transactions', big, '--lake', 's3://acme-lake-test', '--specs', EXAMPLE_SPECS, '--json']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary).toMatchObject({ status: 'published', rows_in: 120_000, rows_silver: 120_000, lake: 's3://acme-lake-test' });
+    const head = await s3.client.send(new GetObjectCommand({ Bucket: BUCKETS.bronze, Key: summary.delivery.bronze_key }));
+    expect(await head.Body!.transformToString()).toBe(`${lines.join('\n')}\n`);
+    expect((await keysIn(BUCKETS.silver)).filter((k) => k.includes(summary.run_id) && k.endsWith('.parquet'))).toHaveLength(9);
+  } finally {
+    process.env = saved;
+  }
+}, 120_000);
+
 test('events for other buckets and keys no contract reads are ignored', async () => {
   expect((await invoke(event('bronze/unknown/thing/ingest_date=2026-01-15/run_id=20260115T120000Z/x.csv'))).result).toEqual([]);
   expect((await invoke(event(KEY, 'someone-elses-bucket'))).result).toEqual([]);
