@@ -179,6 +179,8 @@ describe('GitHub Actions workflows', () => {
     expect(creds[0]!.with).toMatchObject({ 'role-to-assume': `arn:aws:iam::${env.account}:role/${env.namePrefix}-${name}-github-plan`, 'aws-region': env.region });
     const order = job.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.split('\n')[0]);
     expect(order.indexOf('aws-actions/configure-aws-credentials')).toBeLessThan(order.indexOf('npx cdktf synth'));
+    // The stacks' policy checks run on what was synthesized, before anything is planned.
+    expect(order.indexOf('npm run policy')).toBe(order.indexOf('npx cdktf synth') + 1);
     const plan = job.steps.find((s) => s.run?.includes('terraform plan'))!;
     expect(plan['working-directory']).toBe(`cdktf.out/stacks/${name}`);
     expect(plan.run).toContain('terraform plan -input=false -lock=false -no-color -out=tfplan');
