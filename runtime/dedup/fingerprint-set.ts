@@ -96,12 +96,6 @@ export class FingerprintSet {
     return sum;
   }
 
-  /** Empties the set, keeping its memory. */
-  clear(): void {
-    this.slots.fill(0);
-    this.size = 0;
-  }
-
   forEach(visit: (a: number, b: number, c: number) => void): void {
     const slots = this.slots;
     for (let at = 0; at < slots.length; at += 3) {
@@ -130,16 +124,11 @@ export class FingerprintSet {
  * 32-bit multiplicative hashes over the characters, each finished with murmur3's avalanche.
  */
 export function valueFingerprint(text: string, out: Int32Array): void {
-  valueFingerprintOf(text, 0, text.length, out);
-}
-
-/** valueFingerprint of the bytes `bytes[s..e)` (a cell: its bytes are the characters of its latin1 text). */
-export function valueFingerprintOfBytes(bytes: Uint8Array, s: number, e: number, out: Int32Array): void {
-  let h1 = 0x811c9dc5 ^ (e - s);
+  let h1 = 0x811c9dc5 ^ text.length;
   let h2 = 0x9747b28c;
   let h3 = 0x2545f491;
-  for (let i = s; i < e; i++) {
-    const c = bytes[i]!;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 13;
@@ -151,13 +140,13 @@ export function valueFingerprintOfBytes(bytes: Uint8Array, s: number, e: number,
   out[2] = fmix(h3 ^ Math.imul(h2, 0x85ebca6b));
 }
 
-/** valueFingerprint of `text.slice(s, e)`, without the copy. */
-export function valueFingerprintOf(text: string, s: number, e: number, out: Int32Array): void {
+/** valueFingerprint of the bytes `bytes[s..e)` (a cell: its bytes are the characters of its latin1 text). */
+export function valueFingerprintOfBytes(bytes: Uint8Array, s: number, e: number, out: Int32Array): void {
   let h1 = 0x811c9dc5 ^ (e - s);
   let h2 = 0x9747b28c;
   let h3 = 0x2545f491;
   for (let i = s; i < e; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i]!;
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 13;

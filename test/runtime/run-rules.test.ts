@@ -316,3 +316,35 @@ describe('circuit breaker, quarantine rate and statuses', () => {
     }
   });
 });
+
+describe('files without a header, and unique values of other types', () => {
+  test('cells by position with another delimiter and null values; a bigint and a date unique by value, across deliveries', async () => {
+    const m = model({
+      'demo/codes.yaml': contract({
+        name: 'codes',
+        source: '{ format: csv, delimiter: "|", header: false, null_values: ["", "NULL"] }',
+        columns: `
+  - { name: code, type: bigint, required: true, unique: true }
+  - { name: since, type: date, unique: true }
+  - { name: label, type: string }`,
+      }),
+    });
+    const module = moduleOf(dataset(m));
+    const t = tempDir();
+    try {
+      const lake = join(t.dir, 'lake');
+      const first = await runText(module, lake, '7|2024-01-01|seven\n9007199254740993|NULL|big\n8|2024-01-02\n');
+      expect([first.rows_silver, first.rows_quarantined]).toEqual([2, 1]);
+      expect(first.errors).toEqual({ cell_count: 1 });
+      const second = await runText(module, lake, '007|2025-01-01|again\n9007199254740993|2025-01-02|x\n10|2024-01-01|y\n11|NULL|NULL\n');
+      expect(second.errors).toEqual({ 'unique:code': 2, 'unique:since': 1 });
+      expect(await query(m, lake, 'select code::VARCHAR as code, since, label, _source_record from silver_demo.codes_v1 order by code')).toEqual([
+        { code: '11', since: null, label: null, _source_record: 4 },
+        { code: '7', since: '2024-01-01', label: 'seven', _source_record: 1 },
+        { code: '9007199254740993', since: null, label: 'big', _source_record: 2 },
+      ]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
