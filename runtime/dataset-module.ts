@@ -114,25 +114,29 @@ export interface CsvRecord {
 }
 
 /**
- * The typed values of the record being validated, by column index. Numbers hold int, double, boolean
- * (0/1), date (days since 1970-01-01), timestamp (UTC epoch ms) and decimal (unscaled) values that are
- * exact as doubles; `big` holds bigint and decimal values that are not (and is null otherwise). A string
- * value is not copied: it is the record's bytes from `start[i]` to `end[i]`.
+ * Where the validator writes a record's values: column arrays of a chunk of records, the record's values at
+ * `base + column`. Numbers hold int, double, boolean (0/1), date (days since 1970-01-01), timestamp (UTC
+ * epoch ms) and decimal (unscaled) values that are exact as doubles; `big` (indexed by column only, one
+ * record at a time) holds bigint and decimal values that are not, and is null otherwise. `start`/`end`
+ * are the byte range of each cell the file has (-1 when it lacks the column): a string value is not
+ * copied, and the cells stay at hand as delivered. `isNull` is 1 for a null cell.
  */
 export interface RowValues {
-  readonly num: Float64Array;
+  num: Float64Array;
   readonly big: (bigint | null)[];
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  /** 1 where the cell is null (in null_values, or the file lacks the column). */
-  readonly isNull: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  isNull: Uint8Array;
 }
 
 /** Cell index in the record for each column (contract order), -1 when the file has no such column. */
 export type CellLayout = Int32Array;
 
-/** Returns 0 when the record is valid (values in `row`), else the index of its error in `errorCodes`. */
-export type ValidateRecord = (rec: CsvRecord, row: RowValues) => number;
+/**
+ * Returns 0 when the record is valid (its values in `row` at `base + column`), else the index of its error
+ * in `errorCodes` (the values of the columns after the failing one are then not written).
+ */
+export type ValidateRecord = (rec: CsvRecord, row: RowValues, base: number) => number;
 
 /** The helpers a generated validator may use; the runtime passes them in (see runtime/validator-runtime.ts). */
 export interface ValidatorRuntime {

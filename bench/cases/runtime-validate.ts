@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   let rows = 0;
   let valid = 0;
   let router: RowRouter | undefined;
-  let validate: ((r: never, v: RowValues) => number) | undefined;
+  let validate: ((r: never, v: RowValues, base: number) => number) | undefined;
   const values: RowValues = { num: new Float64Array(6), big: new Array(6).fill(null), start: new Int32Array(6), end: new Int32Array(6), isNull: new Uint8Array(6) };
   const started = process.hrtime.bigint();
   const reader = new CsvReader({ delimiter: d.source.delimiter, quote: d.source.quote, maxRecordBytes: DEFAULT_MAX_RECORD_BYTES }, (r) => {
@@ -37,7 +37,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     }
     rows++;
     if (router) router.route(r, r.recordNumber, 1);
-    else if (r.record.cellCount === 6 && validate(r.record as never, values) === 0) valid++;
+    else if (r.record.cellCount === 6 && validate(r.record as never, values, 0) === 0) valid++;
   });
   for await (const chunk of createReadStream(file!, { highWaterMark: 1 << 20 })) {
     reader.push(chunk as Buffer);

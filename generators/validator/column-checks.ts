@@ -77,7 +77,6 @@ export function columnChecks(c: ColumnModel, index: number, ctx: CheckContext): 
         if (c.minLength !== undefined) out.push(`if (length < ${c.minLength}) ${fail('min_length')}`);
         if (c.maxLength !== undefined) out.push(`if (length > ${c.maxLength}) ${fail('max_length')}`);
       }
-      out.push(`start[${index}] = s;`, `end[${index}] = e;`);
       return out;
     }
     case 'boolean': {
@@ -88,7 +87,7 @@ export function columnChecks(c: ColumnModel, index: number, ctx: CheckContext): 
         `else ${fail('type')}`,
       );
       if (c.allowed) out.push(`if (${c.allowed.map((a) => `v !== ${bound(c, a).num}`).join(' && ')}) ${fail('allowed')}`);
-      out.push(`num[${index}] = v;`);
+      out.push(`num[base + ${index}] = v;`);
       return out;
     }
     case 'int':
@@ -100,7 +99,7 @@ export function columnChecks(c: ColumnModel, index: number, ctx: CheckContext): 
       out.push(`const v = ${ctx.parser()}(text, s, e);`, `if (v !== v) ${fail('type')}`);
       const numChecks = valueChecks(c, 'v', 'num', fail);
       if (!hasBigPath(t)) {
-        out.push(...numChecks, `num[${index}] = v;`);
+        out.push(...numChecks, `num[base + ${index}] = v;`);
         return out;
       }
       const parseBig =
@@ -113,7 +112,7 @@ export function columnChecks(c: ColumnModel, index: number, ctx: CheckContext): 
         `  big[${index}] = b;`,
         '} else {',
         ...numChecks.map((l) => `  ${l}`),
-        `  num[${index}] = v;`,
+        `  num[base + ${index}] = v;`,
         `  big[${index}] = null;`,
         '}',
       );

@@ -84,14 +84,23 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     body.push(
       '',
       `// ${tsComment(`${c.name}: ${summary.join(', ')}`)}${c.sourceName !== c.name ? tsComment(` (header ${JSON.stringify(c.sourceName)})`) : ''}`,
-      `if (cell${i} < 0 || ${nullTest(d.source.nullValues, `starts[cell${i}]!`, `ends[cell${i}]!`)}) {`,
-      `  isNull[${i}] = 1;`,
+      `if (cell${i} < 0) {`,
+      `  isNull[base + ${i}] = 1;`,
+      `  start[base + ${i}] = -1;`,
+      `  end[base + ${i}] = -1;`,
       ...(onNull ? [`  ${onNull}`] : []),
       '} else {',
-      `  isNull[${i}] = 0;`,
       `  s = starts[cell${i}]!;`,
       `  e = ends[cell${i}]!;`,
-      ...columnChecks(c, i, ctx).map((l) => `  ${l}`),
+      `  start[base + ${i}] = s;`,
+      `  end[base + ${i}] = e;`,
+      `  if (${nullTest(d.source.nullValues)}) {`,
+      `    isNull[base + ${i}] = 1;`,
+      ...(onNull ? [`    ${onNull}`] : []),
+      '  } else {',
+      `    isNull[base + ${i}] = 0;`,
+      ...columnChecks(c, i, ctx).map((l) => `    ${l}`),
+      '  }',
       '}',
     );
   });
@@ -115,7 +124,7 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     '',
     '/**',
     ' * The parse-and-validate function for one file, whose header put column i in cell layout[i] (-1: absent).',
-    ' * It returns 0 with the typed values in `row`, or the number of the first failing rule in',
+    ' * It returns 0 with the typed values in `row` at `base + column`, or the number of the first failing rule in',
     ' * descriptor.errorCodes: columns in contract order; per column required, type, pattern, allowed,',
     ' * min_length, max_length, min, max.',
     ' */',
@@ -124,11 +133,11 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     ...d.columns.map((c, i) => `  const cell${i} = layout[${i}]!; // ${tsComment(c.name)}`),
     ...[...parsers.values()].flatMap((p) => ['', ...p.source.split('\n').map((l) => (l ? `  ${l}` : ''))]),
     '',
-    '  return function validate(rec: CsvRecord, row: RowValues): number {',
+    '  return function validate(rec: CsvRecord, row: RowValues, base: number): number {',
     '    const text = rec.text;',
     '    const starts = rec.starts;',
     '    const ends = rec.ends;',
-    `    const { ${['isNull', ...(needs(d, 'num') ? ['num'] : []), ...(usesBig ? ['big'] : []), ...(needs(d, 'str') ? ['start', 'end'] : [])].join(', ')} } = row;`,
+    `    const { ${['isNull', 'start', 'end', ...(needs(d, 'num') ? ['num'] : []), ...(usesBig ? ['big'] : [])].join(', ')} } = row;`,
     '    let s = 0;',
     '    let e = 0;',
     ...body.map((l) => (l ? `    ${l}` : '')),
@@ -157,12 +166,12 @@ function needs(d: DatasetModel, what: 'num' | 'str'): boolean {
 }
 
 /** `e === s || (e - s === 2 && text.startsWith("NA", s))` for the contract's null values. */
-function nullTest(nullValues: readonly string[], s: string, e: string): string {
+function nullTest(nullValues: readonly string[]): string {
   if (nullValues.length === 0) return 'false';
   const tests = nullValues
     .map((v) => {
       const bytes = Buffer.from(v, 'utf8').toString('latin1');
-      return bytes.length === 0 ? `${e} === ${s}` : `(${e} - ${s} === ${bytes.length} && text.startsWith(${tsString(bytes)}, ${s}))`;
+      return bytes.length === 0 ? 'e === s' : `(e - s === ${bytes.length} && text.startsWith(${tsString(bytes)}, s))`;
     });
   return tests.length === 1 ? tests[0]! : `(${tests.join(' || ')})`;
 }

@@ -1,13 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../worker-script';
-import { sha256Many } from './sha256-many';
+import { rowDigests, type DigestJob } from './sha256-many';
 
 /**
- * SHA-256 of many short messages (the `_row_hash` inputs of a chunk of records), on a worker thread so the
- * thread that reads and validates the file never waits for it; or on the calling thread.
+ * The `_row_hash` of a chunk of records — inputs built from their cells and hashed with SHA-256 — on a
+ * worker thread, so the thread that reads and validates the file never waits for it; or on the calling
+ * thread.
  */
 export interface DigestPool {
-  digest(data: Uint8Array, offsets: Int32Array, count: number): Promise<Uint8Array>;
+  digest(job: DigestJob): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -17,7 +18,7 @@ export function createDigestPool(options: { readonly worker: boolean }): DigestP
   const script = options.worker ? workerScript(__dirname, DIGEST_WORKER, ['sha256-many.ts']) : undefined;
   if (!script) {
     return {
-      digest: async (data, offsets, count) => sha256Many(data, offsets, count),
+      digest: async (job) => rowDigests(job),
       close: async () => undefined,
     };
   }
@@ -40,12 +41,14 @@ export function createDigestPool(options: { readonly worker: boolean }): DigestP
     if (waiting.size) fail(new Error(`the hashing thread exited (code ${code})`));
   });
   return {
-    digest(data, offsets, count) {
+    digest(job) {
       if (failed) return Promise.reject(failed);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, data, offsets, count }, [data.buffer as ArrayBuffer, offsets.buffer as ArrayBuffer]);
+        // The job's arrays are the sender's own copies: handed over, not copied again.
+        const transfer = new Set<ArrayBuffer>([job.sourceOf.buffer as ArrayBuffer, job.start.buffer as ArrayBuffer, job.end.buffer as ArrayBuffer, ...job.sources.map((s) => s.buffer as ArrayBuffer)]);
+        worker.postMessage({ id, job }, [...transfer]);
       });
     },
     close: async () => {

@@ -2,6 +2,7 @@ import type { CsvRecord, DatasetDescriptor, RowValues, ValidateRecord } from '..
 import { RecordStatus } from '../csv/csv-reader';
 import { FingerprintSet, valueFingerprint, valueFingerprintOfBytes } from '../dedup/fingerprint-set';
 import type { DigestPool } from '../digest/digest-pool';
+import type { DigestJob } from '../digest/sha256-many';
 import type { Breaker } from './breaker';
 import type { RejectedOutput, SilverOutput } from './outputs';
 
@@ -45,8 +46,9 @@ export interface RouterCounts {
 
 /**
  * The records of one chunk of input between validation and routing: their values (columns of numbers and
- * byte ranges), the inputs of their `_row_hash` (hashed on another thread), and the cells of the invalid
- * ones. Rows are decided in record order once the chunk's digests are back.
+ * cells' byte ranges, written there by the validator), the bytes they point into, and the cells of the
+ * invalid ones. Their `_row_hash` is computed from the ranges on the digest thread; rows are decided in
+ * record order once the chunk's digests are back.
  */
 export class PendingChunk {
   count = 0;
@@ -61,9 +63,6 @@ export class PendingChunk {
   readonly big = new Map<number, bigint>();
   bytes: Uint8Array[] = [];
   cells: ((string | null)[] | undefined)[] = [];
-  hashData = new Uint8Array(1 << 16);
-  hashOffsets = new Int32Array(1);
-  hashUsed = 0;
   digests: Promise<Uint8Array> | undefined;
 
   constructor(readonly columns: number) {
@@ -88,17 +87,6 @@ export class PendingChunk {
     this.start = copy(this.start, capacity * n, (k) => new Int32Array(k));
     this.end = copy(this.end, capacity * n, (k) => new Int32Array(k));
     this.isNull = copy(this.isNull, capacity * n, (k) => new Uint8Array(k));
-    this.hashOffsets = copy(this.hashOffsets, capacity + 1, (k) => new Int32Array(k));
-  }
-
-  /** Room for `n` more bytes of hash input. */
-  hashRoom(n: number): Uint8Array {
-    if (this.hashUsed + n > this.hashData.length) {
-      const next = new Uint8Array(Math.max(this.hashUsed + n, this.hashData.length * 2));
-      next.set(this.hashData.subarray(0, this.hashUsed));
-      this.hashData = next;
-    }
-    return this.hashData;
   }
 }
 
@@ -130,6 +118,8 @@ export class RowRouter {
   private readonly uniqueCodes: number[];
   private readonly n: number;
   private readonly stringColumn: Uint8Array;
+  /** Columns whose values may need a bigint (bigint, decimal beyond 15 digits). */
+  private readonly bigColumns: number[];
   private readonly nullBytes: Uint8Array[];
   private current: PendingChunk;
   /** Hashed, waiting to be decided. */
@@ -157,6 +147,7 @@ export class RowRouter {
     this.n = n;
     this.row = { num: new Float64Array(n), big: new Array(n).fill(null), start: new Int32Array(n), end: new Int32Array(n), isNull: new Uint8Array(n) };
     this.stringColumn = Uint8Array.from(d.columns, (c) => (c.type.kind === 'string' ? 1 : 0));
+    this.bigColumns = d.columns.flatMap((c, i) => (c.type.kind === 'bigint' || (c.type.kind === 'decimal' && c.type.precision > 15) ? [i] : []));
     this.nullBytes = d.source.nullValues.map((v) => new Uint8Array(Buffer.from(v, 'utf8')));
     this.codes = d.errorCodes;
     this.errors = new Float64Array(d.errorCodes.length);
@@ -167,6 +158,10 @@ export class RowRouter {
     this.uniqueColumns = d.columns.flatMap((c, i) => (c.unique ? [i] : []));
     this.uniqueCodes = this.uniqueColumns.map((i) => this.code(`unique:${d.columns[i]!.name}`));
     this.current = new PendingChunk(n);
+    this.row.num = this.current.num;
+    this.row.start = this.current.start;
+    this.row.end = this.current.end;
+    this.row.isNull = this.current.isNull;
   }
 
   private code(name: string): number {
@@ -188,41 +183,47 @@ export class RowRouter {
     const c = this.current;
     c.reserve();
     const j = c.count++;
+    const n = this.n;
+    const base = j * n;
     const row = this.row;
-    const error = this.validate(rec, row);
-    this.queueHashInput(c, rec);
+    if (row.num !== c.num) {
+      row.num = c.num;
+      row.start = c.start;
+      row.end = c.end;
+      row.isNull = c.isNull;
+    }
+    const error = this.validate(rec, row, base);
     c.error[j] = error;
     c.sourceRecord[j] = sourceRecord;
     c.attempt[j] = attempt;
+    c.bytes[j] = rec.bytes;
     if (error !== 0) {
+      // The validator stopped at the failing column: the hash needs every cell's range.
+      const layout = this.layout;
+      for (let i = 0; i < n; i++) {
+        const k = layout[i]!;
+        c.start[base + i] = k < 0 ? -1 : rec.starts[k]!;
+        c.end[base + i] = k < 0 ? -1 : rec.ends[k]!;
+      }
       c.cells[j] = this.cells(rec);
       return true;
     }
-    const n = this.n;
-    const base = j * n;
-    const layout = this.layout;
-    for (let i = 0; i < n; i++) {
-      const k = layout[i]!;
-      c.start[base + i] = k < 0 ? -1 : rec.starts[k]!;
-      c.end[base + i] = k < 0 ? -1 : rec.ends[k]!;
-      const nul = row.isNull[i]!;
-      c.isNull[base + i] = nul;
-      if (nul === 1 || this.stringColumn[i] === 1) continue;
-      c.num[base + i] = row.num[i]!;
+    const bigColumns = this.bigColumns;
+    for (let x = 0; x < bigColumns.length; x++) {
+      const i = bigColumns[x]!;
       const big = row.big[i];
       if (big !== null && big !== undefined) {
         c.big.set(base + i, big);
         row.big[i] = null;
       }
     }
-    c.bytes[j] = rec.bytes;
     return true;
   }
 
   /** After a chunk of input: hash what it queued, and decide the chunk before it. */
   async endChunk(): Promise<void> {
     const c = this.current;
-    if (c.count > 0) c.digests = this.digests.digest(c.hashData.slice(0, c.hashUsed), c.hashOffsets.slice(0, c.count + 1), c.count);
+    if (c.count > 0) c.digests = this.digests.digest(this.digestJob(c));
     if (this.previous) await this.decide(this.previous);
     this.previous = c.count > 0 ? c : undefined;
     this.current = this.spare ?? new PendingChunk(this.n);
@@ -235,55 +236,23 @@ export class RowRouter {
     await this.endChunk();
   }
 
-  /** The `_row_hash` input of a record (rowHash in row-hash.ts): each cell as byte length, `:`, bytes; null as `-`. */
-  private queueHashInput(c: PendingChunk, rec: CsvRecord): void {
-    const layout = this.layout;
-    const bytes = rec.bytes;
-    let room = 0;
-    for (let i = 0; i < layout.length; i++) {
-      const k = layout[i]!;
-      room += k < 0 ? 1 : rec.ends[k]! - rec.starts[k]! + 12;
-    }
-    const out = c.hashRoom(room);
-    let p = c.hashUsed;
-    for (let i = 0; i < layout.length; i++) {
-      const k = layout[i]!;
-      if (k < 0) {
-        out[p++] = 45;
-        continue;
+  /** What the digest thread needs for a chunk: copies of the bytes its rows point into, and their cells' ranges. */
+  private digestJob(c: PendingChunk): DigestJob {
+    const sources: Uint8Array[] = [];
+    const index = new Map<Uint8Array, number>();
+    const sourceOf = new Int32Array(c.count);
+    for (let j = 0; j < c.count; j++) {
+      const b = c.bytes[j]!;
+      let k = index.get(b);
+      if (k === undefined) {
+        k = sources.length;
+        index.set(b, k);
+        sources.push(new Uint8Array(b)); // a copy (Buffer.slice would be a view)
       }
-      const s = rec.starts[k]!;
-      const e = rec.ends[k]!;
-      if (this.isNullCell(bytes, s, e)) {
-        out[p++] = 45;
-        continue;
-      }
-      const len = e - s;
-      if (len < 10) out[p++] = 48 + len;
-      else if (len < 100) {
-        out[p++] = 48 + ((len / 10) | 0);
-        out[p++] = 48 + (len % 10);
-      } else {
-        const digits = String(len);
-        for (let x = 0; x < digits.length; x++) out[p++] = digits.charCodeAt(x);
-      }
-      out[p++] = 58;
-      for (let x = s; x < e; x++) out[p++] = bytes[x]!;
+      sourceOf[j] = k;
     }
-    c.hashUsed = p;
-    c.hashOffsets[c.count] = p;
-  }
-
-  private isNullCell(bytes: Uint8Array, s: number, e: number): boolean {
-    const nulls = this.nullBytes;
-    for (let n = 0; n < nulls.length; n++) {
-      const v = nulls[n]!;
-      if (v.length !== e - s) continue;
-      let same = true;
-      for (let x = 0; x < v.length && same; x++) same = bytes[s + x] === v[x];
-      if (same) return true;
-    }
-    return false;
+    const n = this.n;
+    return { sources, sourceOf, start: c.start.slice(0, c.count * n), end: c.end.slice(0, c.count * n), count: c.count, columns: n, nullValues: this.nullBytes };
   }
 
   /** Routes a chunk's rows in record order, with their digests. */
@@ -376,7 +345,6 @@ export class RowRouter {
 
   private recycle(c: PendingChunk): void {
     c.count = 0;
-    c.hashUsed = 0;
     c.big.clear();
     c.bytes.fill(undefined as unknown as Uint8Array);
     c.cells.fill(undefined);

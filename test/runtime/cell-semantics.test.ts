@@ -28,7 +28,7 @@ function validatorFor(columnYaml: string, nullValues = '[""]'): { module: Datase
       const text = Buffer.from(cell, 'utf8').toString('latin1');
       const rec: CsvRecord = { text, bytes: Buffer.from(text, 'latin1'), starts: Int32Array.of(0), ends: Int32Array.of(text.length), cellCount: 1, ascii: /^[\x00-\x7f]*$/.test(text) };
       row.big[0] = null;
-      const code = validate(rec, row);
+      const code = validate(rec, row, 0);
       if (code !== 0) return { error: module.descriptor.errorCodes[code]! };
       if (row.isNull[0] === 1) return { value: null };
       if (kind === 'string') return { value: Buffer.from(text.slice(row.start[0], row.end[0]), 'latin1').toString('utf8') };

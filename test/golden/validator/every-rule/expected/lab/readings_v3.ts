@@ -193,7 +193,7 @@ export const descriptor: DatasetDescriptor = {
 
 /**
  * The parse-and-validate function for one file, whose header put column i in cell layout[i] (-1: absent).
- * It returns 0 with the typed values in `row`, or the number of the first failing rule in
+ * It returns 0 with the typed values in `row` at `base + column`, or the number of the first failing rule in
  * descriptor.errorCodes: columns in contract order; per column required, type, pattern, allowed,
  * min_length, max_length, min, max.
  */
@@ -488,200 +488,287 @@ export function createValidator(rt: ValidatorRuntime, layout: CellLayout): Valid
     return negative ? -value : value;
   }
 
-  return function validate(rec: CsvRecord, row: RowValues): number {
+  return function validate(rec: CsvRecord, row: RowValues, base: number): number {
     const text = rec.text;
     const starts = rec.starts;
     const ends = rec.ends;
-    const { isNull, num, big, start, end } = row;
+    const { isNull, start, end, num, big } = row;
     let s = 0;
     let e = 0;
 
     // reading_id: string, required, pattern ^R-[0-9]{3}(\.[a-z])?$, min_length 5, max_length 7, unique
-    if (cell0 < 0 || (ends[cell0]! === starts[cell0]! || (ends[cell0]! - starts[cell0]! === 3 && text.startsWith("n/a", starts[cell0]!)) || (ends[cell0]! - starts[cell0]! === 3 && text.startsWith("â", starts[cell0]!)))) {
-      isNull[0] = 1;
+    if (cell0 < 0) {
+      isNull[base + 0] = 1;
+      start[base + 0] = -1;
+      end[base + 0] = -1;
       return 5; // required:reading_id
     } else {
-      isNull[0] = 0;
       s = starts[cell0]!;
       e = ends[cell0]!;
-      if (!PATTERN_0.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) return 6; // pattern:reading_id
-      const length = rec.ascii ? e - s : codePoints(text, s, e);
-      if (length < 5) return 7; // min_length:reading_id
-      if (length > 7) return 8; // max_length:reading_id
-      start[0] = s;
-      end[0] = e;
+      start[base + 0] = s;
+      end[base + 0] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 0] = 1;
+        return 5; // required:reading_id
+      } else {
+        isNull[base + 0] = 0;
+        if (!PATTERN_0.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) return 6; // pattern:reading_id
+        const length = rec.ascii ? e - s : codePoints(text, s, e);
+        if (length < 5) return 7; // min_length:reading_id
+        if (length > 7) return 8; // max_length:reading_id
+      }
     }
 
     // station: string, allowed [Nord West, */ end, back\slash, "quoted", é]
-    if (cell1 < 0 || (ends[cell1]! === starts[cell1]! || (ends[cell1]! - starts[cell1]! === 3 && text.startsWith("n/a", starts[cell1]!)) || (ends[cell1]! - starts[cell1]! === 3 && text.startsWith("â", starts[cell1]!)))) {
-      isNull[1] = 1;
+    if (cell1 < 0) {
+      isNull[base + 1] = 1;
+      start[base + 1] = -1;
+      end[base + 1] = -1;
     } else {
-      isNull[1] = 0;
       s = starts[cell1]!;
       e = ends[cell1]!;
-      switch (e - s) {
-        case 2:
-          if (text.startsWith("Ã©", s)) break;
-          return 9; // allowed:station
-        case 6:
-          if (text.startsWith("*/ end", s)) break;
-          return 9; // allowed:station
-        case 8:
-          if (text.startsWith("\"quoted\"", s)) break;
-          return 9; // allowed:station
-        case 10:
-          if (text.startsWith("back\\slash", s)) break;
-          return 9; // allowed:station
-        case 11:
-          if (text.startsWith("Nordâ¨West", s)) break;
-          return 9; // allowed:station
-        default:
-          return 9; // allowed:station
+      start[base + 1] = s;
+      end[base + 1] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 1] = 1;
+      } else {
+        isNull[base + 1] = 0;
+        switch (e - s) {
+          case 2:
+            if (text.startsWith("Ã©", s)) break;
+            return 9; // allowed:station
+          case 6:
+            if (text.startsWith("*/ end", s)) break;
+            return 9; // allowed:station
+          case 8:
+            if (text.startsWith("\"quoted\"", s)) break;
+            return 9; // allowed:station
+          case 10:
+            if (text.startsWith("back\\slash", s)) break;
+            return 9; // allowed:station
+          case 11:
+            if (text.startsWith("Nordâ¨West", s)) break;
+            return 9; // allowed:station
+          default:
+            return 9; // allowed:station
+        }
       }
-      start[1] = s;
-      end[1] = e;
     }
 
     // sequence: int, allowed [1, 2, 3, 5000], min -5, max 5000
-    if (cell2 < 0 || (ends[cell2]! === starts[cell2]! || (ends[cell2]! - starts[cell2]! === 3 && text.startsWith("n/a", starts[cell2]!)) || (ends[cell2]! - starts[cell2]! === 3 && text.startsWith("â", starts[cell2]!)))) {
-      isNull[2] = 1;
+    if (cell2 < 0) {
+      isNull[base + 2] = 1;
+      start[base + 2] = -1;
+      end[base + 2] = -1;
     } else {
-      isNull[2] = 0;
       s = starts[cell2]!;
       e = ends[cell2]!;
-      const v = parseInt32(text, s, e);
-      if (v !== v) return 10; // type:sequence
-      if (v !== 1 && v !== 2 && v !== 3 && v !== 5000) return 11; // allowed:sequence
-      if (v < -5) return 12; // min:sequence
-      if (v > 5000) return 13; // max:sequence
-      num[2] = v;
+      start[base + 2] = s;
+      end[base + 2] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 2] = 1;
+      } else {
+        isNull[base + 2] = 0;
+        const v = parseInt32(text, s, e);
+        if (v !== v) return 10; // type:sequence
+        if (v !== 1 && v !== 2 && v !== 3 && v !== 5000) return 11; // allowed:sequence
+        if (v < -5) return 12; // min:sequence
+        if (v > 5000) return 13; // max:sequence
+        num[base + 2] = v;
+      }
     }
 
     // counter: bigint, min -9223372036854775808, max 9007199254740993, unique
-    if (cell3 < 0 || (ends[cell3]! === starts[cell3]! || (ends[cell3]! - starts[cell3]! === 3 && text.startsWith("n/a", starts[cell3]!)) || (ends[cell3]! - starts[cell3]! === 3 && text.startsWith("â", starts[cell3]!)))) {
-      isNull[3] = 1;
+    if (cell3 < 0) {
+      isNull[base + 3] = 1;
+      start[base + 3] = -1;
+      end[base + 3] = -1;
     } else {
-      isNull[3] = 0;
       s = starts[cell3]!;
       e = ends[cell3]!;
-      const v = parseInt64(text, s, e);
-      if (v !== v) return 14; // type:counter
-      if (v === BIG) {
-        const b = parseIntegerCell(text.slice(s, e), 'bigint');
-        if (b === undefined) return 14; // type:counter
-        if (b < -9223372036854775808n) return 15; // min:counter
-        if (b > 9007199254740993n) return 16; // max:counter
-        big[3] = b;
+      start[base + 3] = s;
+      end[base + 3] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 3] = 1;
       } else {
-        if (v < -9223372036854775808) return 15; // min:counter
-        if (v > 9007199254740993) return 16; // max:counter
-        num[3] = v;
-        big[3] = null;
+        isNull[base + 3] = 0;
+        const v = parseInt64(text, s, e);
+        if (v !== v) return 14; // type:counter
+        if (v === BIG) {
+          const b = parseIntegerCell(text.slice(s, e), 'bigint');
+          if (b === undefined) return 14; // type:counter
+          if (b < -9223372036854775808n) return 15; // min:counter
+          if (b > 9007199254740993n) return 16; // max:counter
+          big[3] = b;
+        } else {
+          if (v < -9223372036854775808) return 15; // min:counter
+          if (v > 9007199254740993) return 16; // max:counter
+          num[base + 3] = v;
+          big[3] = null;
+        }
       }
     }
 
     // value: double, min -1.5e10, max 1e300
-    if (cell4 < 0 || (ends[cell4]! === starts[cell4]! || (ends[cell4]! - starts[cell4]! === 3 && text.startsWith("n/a", starts[cell4]!)) || (ends[cell4]! - starts[cell4]! === 3 && text.startsWith("â", starts[cell4]!)))) {
-      isNull[4] = 1;
+    if (cell4 < 0) {
+      isNull[base + 4] = 1;
+      start[base + 4] = -1;
+      end[base + 4] = -1;
     } else {
-      isNull[4] = 0;
       s = starts[cell4]!;
       e = ends[cell4]!;
-      const v = parseDouble(text, s, e);
-      if (v !== v) return 17; // type:value
-      if (v < -15000000000) return 18; // min:value
-      if (v > 1e+300) return 19; // max:value
-      num[4] = v;
+      start[base + 4] = s;
+      end[base + 4] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 4] = 1;
+      } else {
+        isNull[base + 4] = 0;
+        const v = parseDouble(text, s, e);
+        if (v !== v) return 17; // type:value
+        if (v < -15000000000) return 18; // min:value
+        if (v > 1e+300) return 19; // max:value
+        num[base + 4] = v;
+      }
     }
 
     // flag: boolean, allowed [true]
-    if (cell5 < 0 || (ends[cell5]! === starts[cell5]! || (ends[cell5]! - starts[cell5]! === 3 && text.startsWith("n/a", starts[cell5]!)) || (ends[cell5]! - starts[cell5]! === 3 && text.startsWith("â", starts[cell5]!)))) {
-      isNull[5] = 1;
+    if (cell5 < 0) {
+      isNull[base + 5] = 1;
+      start[base + 5] = -1;
+      end[base + 5] = -1;
     } else {
-      isNull[5] = 0;
       s = starts[cell5]!;
       e = ends[cell5]!;
-      let v: number;
-      if (e - s === 4 && text.startsWith('true', s)) v = 1;
-      else if (e - s === 5 && text.startsWith('false', s)) v = 0;
-      else return 20; // type:flag
-      if (v !== 1) return 21; // allowed:flag
-      num[5] = v;
+      start[base + 5] = s;
+      end[base + 5] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 5] = 1;
+      } else {
+        isNull[base + 5] = 0;
+        let v: number;
+        if (e - s === 4 && text.startsWith('true', s)) v = 1;
+        else if (e - s === 5 && text.startsWith('false', s)) v = 0;
+        else return 20; // type:flag
+        if (v !== 1) return 21; // allowed:flag
+        num[base + 5] = v;
+      }
     }
 
     // reading_date: date, required, min 01.01.2000
-    if (cell6 < 0 || (ends[cell6]! === starts[cell6]! || (ends[cell6]! - starts[cell6]! === 3 && text.startsWith("n/a", starts[cell6]!)) || (ends[cell6]! - starts[cell6]! === 3 && text.startsWith("â", starts[cell6]!)))) {
-      isNull[6] = 1;
+    if (cell6 < 0) {
+      isNull[base + 6] = 1;
+      start[base + 6] = -1;
+      end[base + 6] = -1;
       return 22; // required:reading_date
     } else {
-      isNull[6] = 0;
       s = starts[cell6]!;
       e = ends[cell6]!;
-      const v = parseDate1(text, s, e);
-      if (v !== v) return 23; // type:reading_date
-      if (v < 10957) return 24; // min:reading_date
-      num[6] = v;
+      start[base + 6] = s;
+      end[base + 6] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 6] = 1;
+        return 22; // required:reading_date
+      } else {
+        isNull[base + 6] = 0;
+        const v = parseDate1(text, s, e);
+        if (v !== v) return 23; // type:reading_date
+        if (v < 10957) return 24; // min:reading_date
+        num[base + 6] = v;
+      }
     }
 
     // taken_at: timestamp, required, min 2000-01-01T00:00:00Z
-    if (cell7 < 0 || (ends[cell7]! === starts[cell7]! || (ends[cell7]! - starts[cell7]! === 3 && text.startsWith("n/a", starts[cell7]!)) || (ends[cell7]! - starts[cell7]! === 3 && text.startsWith("â", starts[cell7]!)))) {
-      isNull[7] = 1;
+    if (cell7 < 0) {
+      isNull[base + 7] = 1;
+      start[base + 7] = -1;
+      end[base + 7] = -1;
       return 25; // required:taken_at
     } else {
-      isNull[7] = 0;
       s = starts[cell7]!;
       e = ends[cell7]!;
-      const v = parseTimestamp2(text, s, e);
-      if (v !== v) return 26; // type:taken_at
-      if (v < 946684800000) return 27; // min:taken_at
-      num[7] = v;
+      start[base + 7] = s;
+      end[base + 7] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 7] = 1;
+        return 25; // required:taken_at
+      } else {
+        isNull[base + 7] = 0;
+        const v = parseTimestamp2(text, s, e);
+        if (v !== v) return 26; // type:taken_at
+        if (v < 946684800000) return 27; // min:taken_at
+        num[base + 7] = v;
+      }
     }
 
     // local_time: timestamp
-    if (cell8 < 0 || (ends[cell8]! === starts[cell8]! || (ends[cell8]! - starts[cell8]! === 3 && text.startsWith("n/a", starts[cell8]!)) || (ends[cell8]! - starts[cell8]! === 3 && text.startsWith("â", starts[cell8]!)))) {
-      isNull[8] = 1;
+    if (cell8 < 0) {
+      isNull[base + 8] = 1;
+      start[base + 8] = -1;
+      end[base + 8] = -1;
     } else {
-      isNull[8] = 0;
       s = starts[cell8]!;
       e = ends[cell8]!;
-      const v = parseTimestamp3(text, s, e);
-      if (v !== v) return 28; // type:local_time
-      num[8] = v;
+      start[base + 8] = s;
+      end[base + 8] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 8] = 1;
+      } else {
+        isNull[base + 8] = 0;
+        const v = parseTimestamp3(text, s, e);
+        if (v !== v) return 28; // type:local_time
+        num[base + 8] = v;
+      }
     }
 
     // small: decimal(5,0), max 99999
-    if (cell9 < 0 || (ends[cell9]! === starts[cell9]! || (ends[cell9]! - starts[cell9]! === 3 && text.startsWith("n/a", starts[cell9]!)) || (ends[cell9]! - starts[cell9]! === 3 && text.startsWith("â", starts[cell9]!)))) {
-      isNull[9] = 1;
+    if (cell9 < 0) {
+      isNull[base + 9] = 1;
+      start[base + 9] = -1;
+      end[base + 9] = -1;
     } else {
-      isNull[9] = 0;
       s = starts[cell9]!;
       e = ends[cell9]!;
-      const v = parseDecimal_5_0(text, s, e);
-      if (v !== v) return 29; // type:small
-      if (v > 99999) return 30; // max:small
-      num[9] = v;
+      start[base + 9] = s;
+      end[base + 9] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 9] = 1;
+      } else {
+        isNull[base + 9] = 0;
+        const v = parseDecimal_5_0(text, s, e);
+        if (v !== v) return 29; // type:small
+        if (v > 99999) return 30; // max:small
+        num[base + 9] = v;
+      }
     }
 
     // precise: decimal(38,12), allowed [1.5, 12345678901234567890123456.000000000001], min -0.000000000001
-    if (cell10 < 0 || (ends[cell10]! === starts[cell10]! || (ends[cell10]! - starts[cell10]! === 3 && text.startsWith("n/a", starts[cell10]!)) || (ends[cell10]! - starts[cell10]! === 3 && text.startsWith("â", starts[cell10]!)))) {
-      isNull[10] = 1;
+    if (cell10 < 0) {
+      isNull[base + 10] = 1;
+      start[base + 10] = -1;
+      end[base + 10] = -1;
     } else {
-      isNull[10] = 0;
       s = starts[cell10]!;
       e = ends[cell10]!;
-      const v = parseDecimal_38_12(text, s, e);
-      if (v !== v) return 31; // type:precise
-      if (v === BIG) {
-        const b = parseDecimalCell(text.slice(s, e), 38, 12);
-        if (b === undefined) return 31; // type:precise
-        if (b !== 1500000000000n && b !== 12345678901234567890123456000000000001n) return 32; // allowed:precise
-        if (b < -1n) return 33; // min:precise
-        big[10] = b;
+      start[base + 10] = s;
+      end[base + 10] = e;
+      if ((e === s || (e - s === 3 && text.startsWith("n/a", s)) || (e - s === 3 && text.startsWith("â", s)))) {
+        isNull[base + 10] = 1;
       } else {
-        if (v !== 1500000000000) return 32; // allowed:precise
-        if (v < -1) return 33; // min:precise
-        num[10] = v;
-        big[10] = null;
+        isNull[base + 10] = 0;
+        const v = parseDecimal_38_12(text, s, e);
+        if (v !== v) return 31; // type:precise
+        if (v === BIG) {
+          const b = parseDecimalCell(text.slice(s, e), 38, 12);
+          if (b === undefined) return 31; // type:precise
+          if (b !== 1500000000000n && b !== 12345678901234567890123456000000000001n) return 32; // allowed:precise
+          if (b < -1n) return 33; // min:precise
+          big[10] = b;
+        } else {
+          if (v !== 1500000000000) return 32; // allowed:precise
+          if (v < -1) return 33; // min:precise
+          num[base + 10] = v;
+          big[10] = null;
+        }
       }
     }
     return 0;

@@ -141,7 +141,7 @@ export const descriptor: DatasetDescriptor = {
 
 /**
  * The parse-and-validate function for one file, whose header put column i in cell layout[i] (-1: absent).
- * It returns 0 with the typed values in `row`, or the number of the first failing rule in
+ * It returns 0 with the typed values in `row` at `base + column`, or the number of the first failing rule in
  * descriptor.errorCodes: columns in contract order; per column required, type, pattern, allowed,
  * min_length, max_length, min, max.
  */
@@ -250,123 +250,168 @@ export function createValidator(rt: ValidatorRuntime, layout: CellLayout): Valid
     return ((days * 24 + hour) * 60 + minute - offset) * 60000 + second * 1000;
   }
 
-  return function validate(rec: CsvRecord, row: RowValues): number {
+  return function validate(rec: CsvRecord, row: RowValues, base: number): number {
     const text = rec.text;
     const starts = rec.starts;
     const ends = rec.ends;
-    const { isNull, num, big, start, end } = row;
+    const { isNull, start, end, num, big } = row;
     let s = 0;
     let e = 0;
 
     // transaction_id: string, required, unique
-    if (cell0 < 0 || ends[cell0]! === starts[cell0]!) {
-      isNull[0] = 1;
+    if (cell0 < 0) {
+      isNull[base + 0] = 1;
+      start[base + 0] = -1;
+      end[base + 0] = -1;
       return 5; // required:transaction_id
     } else {
-      isNull[0] = 0;
       s = starts[cell0]!;
       e = ends[cell0]!;
-      start[0] = s;
-      end[0] = e;
+      start[base + 0] = s;
+      end[base + 0] = e;
+      if (e === s) {
+        isNull[base + 0] = 1;
+        return 5; // required:transaction_id
+      } else {
+        isNull[base + 0] = 0;
+      }
     }
 
     // account_id: string, required, pattern ^ACC[0-9]{6}$
-    if (cell1 < 0 || ends[cell1]! === starts[cell1]!) {
-      isNull[1] = 1;
+    if (cell1 < 0) {
+      isNull[base + 1] = 1;
+      start[base + 1] = -1;
+      end[base + 1] = -1;
       return 6; // required:account_id
     } else {
-      isNull[1] = 0;
       s = starts[cell1]!;
       e = ends[cell1]!;
-      if (!PATTERN_1.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) return 7; // pattern:account_id
-      start[1] = s;
-      end[1] = e;
+      start[base + 1] = s;
+      end[base + 1] = e;
+      if (e === s) {
+        isNull[base + 1] = 1;
+        return 6; // required:account_id
+      } else {
+        isNull[base + 1] = 0;
+        if (!PATTERN_1.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) return 7; // pattern:account_id
+      }
     }
 
     // amount: decimal(18,2), required, min -10000000, max 10000000
-    if (cell2 < 0 || ends[cell2]! === starts[cell2]!) {
-      isNull[2] = 1;
+    if (cell2 < 0) {
+      isNull[base + 2] = 1;
+      start[base + 2] = -1;
+      end[base + 2] = -1;
       return 8; // required:amount
     } else {
-      isNull[2] = 0;
       s = starts[cell2]!;
       e = ends[cell2]!;
-      const v = parseDecimal_18_2(text, s, e);
-      if (v !== v) return 9; // type:amount
-      if (v === BIG) {
-        const b = parseDecimalCell(text.slice(s, e), 18, 2);
-        if (b === undefined) return 9; // type:amount
-        if (b < -1000000000n) return 10; // min:amount
-        if (b > 1000000000n) return 11; // max:amount
-        big[2] = b;
+      start[base + 2] = s;
+      end[base + 2] = e;
+      if (e === s) {
+        isNull[base + 2] = 1;
+        return 8; // required:amount
       } else {
-        if (v < -1000000000) return 10; // min:amount
-        if (v > 1000000000) return 11; // max:amount
-        num[2] = v;
-        big[2] = null;
+        isNull[base + 2] = 0;
+        const v = parseDecimal_18_2(text, s, e);
+        if (v !== v) return 9; // type:amount
+        if (v === BIG) {
+          const b = parseDecimalCell(text.slice(s, e), 18, 2);
+          if (b === undefined) return 9; // type:amount
+          if (b < -1000000000n) return 10; // min:amount
+          if (b > 1000000000n) return 11; // max:amount
+          big[2] = b;
+        } else {
+          if (v < -1000000000) return 10; // min:amount
+          if (v > 1000000000) return 11; // max:amount
+          num[base + 2] = v;
+          big[2] = null;
+        }
       }
     }
 
     // currency: string, required, allowed [EUR, USD, GBP]
-    if (cell3 < 0 || ends[cell3]! === starts[cell3]!) {
-      isNull[3] = 1;
+    if (cell3 < 0) {
+      isNull[base + 3] = 1;
+      start[base + 3] = -1;
+      end[base + 3] = -1;
       return 12; // required:currency
     } else {
-      isNull[3] = 0;
       s = starts[cell3]!;
       e = ends[cell3]!;
-      switch (e - s) {
-        case 3:
-          if (text.startsWith("EUR", s) || text.startsWith("USD", s) || text.startsWith("GBP", s)) break;
-          return 13; // allowed:currency
-        default:
-          return 13; // allowed:currency
+      start[base + 3] = s;
+      end[base + 3] = e;
+      if (e === s) {
+        isNull[base + 3] = 1;
+        return 12; // required:currency
+      } else {
+        isNull[base + 3] = 0;
+        switch (e - s) {
+          case 3:
+            if (text.startsWith("EUR", s) || text.startsWith("USD", s) || text.startsWith("GBP", s)) break;
+            return 13; // allowed:currency
+          default:
+            return 13; // allowed:currency
+        }
       }
-      start[3] = s;
-      end[3] = e;
     }
 
     // transaction_type: string, allowed [DEPOSIT, WITHDRAWAL, INTEREST, FEE, REPAYMENT]
-    if (cell4 < 0 || ends[cell4]! === starts[cell4]!) {
-      isNull[4] = 1;
+    if (cell4 < 0) {
+      isNull[base + 4] = 1;
+      start[base + 4] = -1;
+      end[base + 4] = -1;
     } else {
-      isNull[4] = 0;
       s = starts[cell4]!;
       e = ends[cell4]!;
-      switch (e - s) {
-        case 3:
-          if (text.startsWith("FEE", s)) break;
-          return 14; // allowed:transaction_type
-        case 7:
-          if (text.startsWith("DEPOSIT", s)) break;
-          return 14; // allowed:transaction_type
-        case 8:
-          if (text.startsWith("INTEREST", s)) break;
-          return 14; // allowed:transaction_type
-        case 9:
-          if (text.startsWith("REPAYMENT", s)) break;
-          return 14; // allowed:transaction_type
-        case 10:
-          if (text.startsWith("WITHDRAWAL", s)) break;
-          return 14; // allowed:transaction_type
-        default:
-          return 14; // allowed:transaction_type
+      start[base + 4] = s;
+      end[base + 4] = e;
+      if (e === s) {
+        isNull[base + 4] = 1;
+      } else {
+        isNull[base + 4] = 0;
+        switch (e - s) {
+          case 3:
+            if (text.startsWith("FEE", s)) break;
+            return 14; // allowed:transaction_type
+          case 7:
+            if (text.startsWith("DEPOSIT", s)) break;
+            return 14; // allowed:transaction_type
+          case 8:
+            if (text.startsWith("INTEREST", s)) break;
+            return 14; // allowed:transaction_type
+          case 9:
+            if (text.startsWith("REPAYMENT", s)) break;
+            return 14; // allowed:transaction_type
+          case 10:
+            if (text.startsWith("WITHDRAWAL", s)) break;
+            return 14; // allowed:transaction_type
+          default:
+            return 14; // allowed:transaction_type
+        }
       }
-      start[4] = s;
-      end[4] = e;
     }
 
     // transaction_timestamp: timestamp, required
-    if (cell5 < 0 || ends[cell5]! === starts[cell5]!) {
-      isNull[5] = 1;
+    if (cell5 < 0) {
+      isNull[base + 5] = 1;
+      start[base + 5] = -1;
+      end[base + 5] = -1;
       return 15; // required:transaction_timestamp
     } else {
-      isNull[5] = 0;
       s = starts[cell5]!;
       e = ends[cell5]!;
-      const v = parseTimestamp1(text, s, e);
-      if (v !== v) return 16; // type:transaction_timestamp
-      num[5] = v;
+      start[base + 5] = s;
+      end[base + 5] = e;
+      if (e === s) {
+        isNull[base + 5] = 1;
+        return 15; // required:transaction_timestamp
+      } else {
+        isNull[base + 5] = 0;
+        const v = parseTimestamp1(text, s, e);
+        if (v !== v) return 16; // type:transaction_timestamp
+        num[base + 5] = v;
+      }
     }
     return 0;
   };

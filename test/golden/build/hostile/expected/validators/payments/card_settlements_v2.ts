@@ -174,7 +174,7 @@ export const descriptor: DatasetDescriptor = {
 
 /**
  * The parse-and-validate function for one file, whose header put column i in cell layout[i] (-1: absent).
- * It returns 0 with the typed values in `row`, or the number of the first failing rule in
+ * It returns 0 with the typed values in `row` at `base + column`, or the number of the first failing rule in
  * descriptor.errorCodes: columns in contract order; per column required, type, pattern, allowed,
  * min_length, max_length, min, max.
  */
@@ -364,172 +364,252 @@ export function createValidator(rt: ValidatorRuntime, layout: CellLayout): Valid
     return ((days * 24 + hour) * 60 + minute) * 60000 + second * 1000 + milli;
   }
 
-  return function validate(rec: CsvRecord, row: RowValues): number {
+  return function validate(rec: CsvRecord, row: RowValues, base: number): number {
     const text = rec.text;
     const starts = rec.starts;
     const ends = rec.ends;
-    const { isNull, num, big, start, end } = row;
+    const { isNull, start, end, num, big } = row;
     let s = 0;
     let e = 0;
 
     // settlement_id: string, required, pattern ^STL-[0-9]{4}-[A-Z0-9]{8}$, unique
-    if (cell0 < 0 || (ends[cell0]! === starts[cell0]! || (ends[cell0]! - starts[cell0]! === 4 && text.startsWith("NULL", starts[cell0]!)) || (ends[cell0]! - starts[cell0]! === 2 && text.startsWith("\\N", starts[cell0]!)))) {
-      isNull[0] = 1;
+    if (cell0 < 0) {
+      isNull[base + 0] = 1;
+      start[base + 0] = -1;
+      end[base + 0] = -1;
       return 5; // required:settlement_id
     } else {
-      isNull[0] = 0;
       s = starts[cell0]!;
       e = ends[cell0]!;
-      if (!PATTERN_0.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) return 6; // pattern:settlement_id
-      start[0] = s;
-      end[0] = e;
+      start[base + 0] = s;
+      end[base + 0] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 0] = 1;
+        return 5; // required:settlement_id
+      } else {
+        isNull[base + 0] = 0;
+        if (!PATTERN_0.test(rec.ascii ? text.slice(s, e) : utf8(text.slice(s, e)))) return 6; // pattern:settlement_id
+      }
     }
 
     // order: bigint, required, min 1, max 9223372036854775807
-    if (cell1 < 0 || (ends[cell1]! === starts[cell1]! || (ends[cell1]! - starts[cell1]! === 4 && text.startsWith("NULL", starts[cell1]!)) || (ends[cell1]! - starts[cell1]! === 2 && text.startsWith("\\N", starts[cell1]!)))) {
-      isNull[1] = 1;
+    if (cell1 < 0) {
+      isNull[base + 1] = 1;
+      start[base + 1] = -1;
+      end[base + 1] = -1;
       return 7; // required:order
     } else {
-      isNull[1] = 0;
       s = starts[cell1]!;
       e = ends[cell1]!;
-      const v = parseInt64(text, s, e);
-      if (v !== v) return 8; // type:order
-      if (v === BIG) {
-        const b = parseIntegerCell(text.slice(s, e), 'bigint');
-        if (b === undefined) return 8; // type:order
-        if (b < 1n) return 9; // min:order
-        if (b > 9223372036854775807n) return 10; // max:order
-        big[1] = b;
+      start[base + 1] = s;
+      end[base + 1] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 1] = 1;
+        return 7; // required:order
       } else {
-        if (v < 1) return 9; // min:order
-        if (v > 9223372036854775807) return 10; // max:order
-        num[1] = v;
-        big[1] = null;
+        isNull[base + 1] = 0;
+        const v = parseInt64(text, s, e);
+        if (v !== v) return 8; // type:order
+        if (v === BIG) {
+          const b = parseIntegerCell(text.slice(s, e), 'bigint');
+          if (b === undefined) return 8; // type:order
+          if (b < 1n) return 9; // min:order
+          if (b > 9223372036854775807n) return 10; // max:order
+          big[1] = b;
+        } else {
+          if (v < 1) return 9; // min:order
+          if (v > 9223372036854775807) return 10; // max:order
+          num[base + 1] = v;
+          big[1] = null;
+        }
       }
     }
 
     // user: string, min_length 1, max_length 200 (header "User Name")
-    if (cell2 < 0 || (ends[cell2]! === starts[cell2]! || (ends[cell2]! - starts[cell2]! === 4 && text.startsWith("NULL", starts[cell2]!)) || (ends[cell2]! - starts[cell2]! === 2 && text.startsWith("\\N", starts[cell2]!)))) {
-      isNull[2] = 1;
+    if (cell2 < 0) {
+      isNull[base + 2] = 1;
+      start[base + 2] = -1;
+      end[base + 2] = -1;
     } else {
-      isNull[2] = 0;
       s = starts[cell2]!;
       e = ends[cell2]!;
-      const length = rec.ascii ? e - s : codePoints(text, s, e);
-      if (length < 1) return 11; // min_length:user
-      if (length > 200) return 12; // max_length:user
-      start[2] = s;
-      end[2] = e;
+      start[base + 2] = s;
+      end[base + 2] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 2] = 1;
+      } else {
+        isNull[base + 2] = 0;
+        const length = rec.ascii ? e - s : codePoints(text, s, e);
+        if (length < 1) return 11; // min_length:user
+        if (length > 200) return 12; // max_length:user
+      }
     }
 
     // amount_minor: int, min -2147483648, max 2147483647
-    if (cell3 < 0 || (ends[cell3]! === starts[cell3]! || (ends[cell3]! - starts[cell3]! === 4 && text.startsWith("NULL", starts[cell3]!)) || (ends[cell3]! - starts[cell3]! === 2 && text.startsWith("\\N", starts[cell3]!)))) {
-      isNull[3] = 1;
+    if (cell3 < 0) {
+      isNull[base + 3] = 1;
+      start[base + 3] = -1;
+      end[base + 3] = -1;
     } else {
-      isNull[3] = 0;
       s = starts[cell3]!;
       e = ends[cell3]!;
-      const v = parseInt32(text, s, e);
-      if (v !== v) return 13; // type:amount_minor
-      if (v < -2147483648) return 14; // min:amount_minor
-      if (v > 2147483647) return 15; // max:amount_minor
-      num[3] = v;
+      start[base + 3] = s;
+      end[base + 3] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 3] = 1;
+      } else {
+        isNull[base + 3] = 0;
+        const v = parseInt32(text, s, e);
+        if (v !== v) return 13; // type:amount_minor
+        if (v < -2147483648) return 14; // min:amount_minor
+        if (v > 2147483647) return 15; // max:amount_minor
+        num[base + 3] = v;
+      }
     }
 
     // fx_rate: double, min 0
-    if (cell4 < 0 || (ends[cell4]! === starts[cell4]! || (ends[cell4]! - starts[cell4]! === 4 && text.startsWith("NULL", starts[cell4]!)) || (ends[cell4]! - starts[cell4]! === 2 && text.startsWith("\\N", starts[cell4]!)))) {
-      isNull[4] = 1;
+    if (cell4 < 0) {
+      isNull[base + 4] = 1;
+      start[base + 4] = -1;
+      end[base + 4] = -1;
     } else {
-      isNull[4] = 0;
       s = starts[cell4]!;
       e = ends[cell4]!;
-      const v = parseDouble(text, s, e);
-      if (v !== v) return 16; // type:fx_rate
-      if (v < 0) return 17; // min:fx_rate
-      num[4] = v;
+      start[base + 4] = s;
+      end[base + 4] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 4] = 1;
+      } else {
+        isNull[base + 4] = 0;
+        const v = parseDouble(text, s, e);
+        if (v !== v) return 16; // type:fx_rate
+        if (v < 0) return 17; // min:fx_rate
+        num[base + 4] = v;
+      }
     }
 
     // amount: decimal(38,10), required
-    if (cell5 < 0 || (ends[cell5]! === starts[cell5]! || (ends[cell5]! - starts[cell5]! === 4 && text.startsWith("NULL", starts[cell5]!)) || (ends[cell5]! - starts[cell5]! === 2 && text.startsWith("\\N", starts[cell5]!)))) {
-      isNull[5] = 1;
+    if (cell5 < 0) {
+      isNull[base + 5] = 1;
+      start[base + 5] = -1;
+      end[base + 5] = -1;
       return 18; // required:amount
     } else {
-      isNull[5] = 0;
       s = starts[cell5]!;
       e = ends[cell5]!;
-      const v = parseDecimal_38_10(text, s, e);
-      if (v !== v) return 19; // type:amount
-      if (v === BIG) {
-        const b = parseDecimalCell(text.slice(s, e), 38, 10);
-        if (b === undefined) return 19; // type:amount
-        big[5] = b;
+      start[base + 5] = s;
+      end[base + 5] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 5] = 1;
+        return 18; // required:amount
       } else {
-        num[5] = v;
-        big[5] = null;
+        isNull[base + 5] = 0;
+        const v = parseDecimal_38_10(text, s, e);
+        if (v !== v) return 19; // type:amount
+        if (v === BIG) {
+          const b = parseDecimalCell(text.slice(s, e), 38, 10);
+          if (b === undefined) return 19; // type:amount
+          big[5] = b;
+        } else {
+          num[base + 5] = v;
+          big[5] = null;
+        }
       }
     }
 
     // is_refund: boolean, required
-    if (cell6 < 0 || (ends[cell6]! === starts[cell6]! || (ends[cell6]! - starts[cell6]! === 4 && text.startsWith("NULL", starts[cell6]!)) || (ends[cell6]! - starts[cell6]! === 2 && text.startsWith("\\N", starts[cell6]!)))) {
-      isNull[6] = 1;
+    if (cell6 < 0) {
+      isNull[base + 6] = 1;
+      start[base + 6] = -1;
+      end[base + 6] = -1;
       return 20; // required:is_refund
     } else {
-      isNull[6] = 0;
       s = starts[cell6]!;
       e = ends[cell6]!;
-      let v: number;
-      if (e - s === 4 && text.startsWith('true', s)) v = 1;
-      else if (e - s === 5 && text.startsWith('false', s)) v = 0;
-      else return 21; // type:is_refund
-      num[6] = v;
+      start[base + 6] = s;
+      end[base + 6] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 6] = 1;
+        return 20; // required:is_refund
+      } else {
+        isNull[base + 6] = 0;
+        let v: number;
+        if (e - s === 4 && text.startsWith('true', s)) v = 1;
+        else if (e - s === 5 && text.startsWith('false', s)) v = 0;
+        else return 21; // type:is_refund
+        num[base + 6] = v;
+      }
     }
 
     // value_date: date, required
-    if (cell7 < 0 || (ends[cell7]! === starts[cell7]! || (ends[cell7]! - starts[cell7]! === 4 && text.startsWith("NULL", starts[cell7]!)) || (ends[cell7]! - starts[cell7]! === 2 && text.startsWith("\\N", starts[cell7]!)))) {
-      isNull[7] = 1;
+    if (cell7 < 0) {
+      isNull[base + 7] = 1;
+      start[base + 7] = -1;
+      end[base + 7] = -1;
       return 22; // required:value_date
     } else {
-      isNull[7] = 0;
       s = starts[cell7]!;
       e = ends[cell7]!;
-      const v = parseDate1(text, s, e);
-      if (v !== v) return 23; // type:value_date
-      num[7] = v;
+      start[base + 7] = s;
+      end[base + 7] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 7] = 1;
+        return 22; // required:value_date
+      } else {
+        isNull[base + 7] = 0;
+        const v = parseDate1(text, s, e);
+        if (v !== v) return 23; // type:value_date
+        num[base + 7] = v;
+      }
     }
 
     // settled_at: timestamp, required
-    if (cell8 < 0 || (ends[cell8]! === starts[cell8]! || (ends[cell8]! - starts[cell8]! === 4 && text.startsWith("NULL", starts[cell8]!)) || (ends[cell8]! - starts[cell8]! === 2 && text.startsWith("\\N", starts[cell8]!)))) {
-      isNull[8] = 1;
+    if (cell8 < 0) {
+      isNull[base + 8] = 1;
+      start[base + 8] = -1;
+      end[base + 8] = -1;
       return 24; // required:settled_at
     } else {
-      isNull[8] = 0;
       s = starts[cell8]!;
       e = ends[cell8]!;
-      const v = parseTimestamp2(text, s, e);
-      if (v !== v) return 25; // type:settled_at
-      num[8] = v;
+      start[base + 8] = s;
+      end[base + 8] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 8] = 1;
+        return 24; // required:settled_at
+      } else {
+        isNull[base + 8] = 0;
+        const v = parseTimestamp2(text, s, e);
+        if (v !== v) return 25; // type:settled_at
+        num[base + 8] = v;
+      }
     }
 
     // select: string, allowed [A'B, C"D, E\F, G--H]
-    if (cell9 < 0 || (ends[cell9]! === starts[cell9]! || (ends[cell9]! - starts[cell9]! === 4 && text.startsWith("NULL", starts[cell9]!)) || (ends[cell9]! - starts[cell9]! === 2 && text.startsWith("\\N", starts[cell9]!)))) {
-      isNull[9] = 1;
+    if (cell9 < 0) {
+      isNull[base + 9] = 1;
+      start[base + 9] = -1;
+      end[base + 9] = -1;
     } else {
-      isNull[9] = 0;
       s = starts[cell9]!;
       e = ends[cell9]!;
-      switch (e - s) {
-        case 3:
-          if (text.startsWith("A'B", s) || text.startsWith("C\"D", s) || text.startsWith("E\\F", s)) break;
-          return 26; // allowed:select
-        case 4:
-          if (text.startsWith("G--H", s)) break;
-          return 26; // allowed:select
-        default:
-          return 26; // allowed:select
+      start[base + 9] = s;
+      end[base + 9] = e;
+      if ((e === s || (e - s === 4 && text.startsWith("NULL", s)) || (e - s === 2 && text.startsWith("\\N", s)))) {
+        isNull[base + 9] = 1;
+      } else {
+        isNull[base + 9] = 0;
+        switch (e - s) {
+          case 3:
+            if (text.startsWith("A'B", s) || text.startsWith("C\"D", s) || text.startsWith("E\\F", s)) break;
+            return 26; // allowed:select
+          case 4:
+            if (text.startsWith("G--H", s)) break;
+            return 26; // allowed:select
+          default:
+            return 26; // allowed:select
+        }
       }
-      start[9] = s;
-      end[9] = e;
     }
     return 0;
   };
