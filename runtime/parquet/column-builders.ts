@@ -161,9 +161,11 @@ export class StringBuilder extends ColumnBuilder {
 /** SHA-256 digests (32 bytes each), written as lowercase hex text. */
 export class DigestBuilder extends ColumnBuilder {
   private data: Uint8Array;
+  private words: Int32Array;
   constructor(capacity = 1024) {
     super(capacity);
     this.data = new Uint8Array(capacity * 32);
+    this.words = new Int32Array(this.data.buffer);
   }
   /** The 32 bytes at `at` in `digests`. */
   pushAt(digests: Uint8Array, at: number): void {
@@ -172,10 +174,25 @@ export class DigestBuilder extends ColumnBuilder {
     let p = this.length++ * 32;
     for (let j = at; j < at + 32; j++) data[p++] = digests[j]!;
   }
+  /** The digest at word `at` of `words` (eight 32-bit words, a view of a chunk's digests). */
+  pushWords(words: Int32Array, at: number): void {
+    this.reserve();
+    const w = this.words;
+    const p = this.length++ * 8;
+    w[p] = words[at]!;
+    w[p + 1] = words[at + 1]!;
+    w[p + 2] = words[at + 2]!;
+    w[p + 3] = words[at + 3]!;
+    w[p + 4] = words[at + 4]!;
+    w[p + 5] = words[at + 5]!;
+    w[p + 6] = words[at + 6]!;
+    w[p + 7] = words[at + 7]!;
+  }
   protected resize(capacity: number): void {
     const d = new Uint8Array(capacity * 32);
     d.set(this.data);
     this.data = d;
+    this.words = new Int32Array(d.buffer);
   }
   payload(): ColumnPayload {
     return { kind: 'hex-digest', data: this.data.subarray(0, this.length * 32), ...this.validityPayload() };

@@ -154,6 +154,8 @@ export class SilverOutput {
   private readonly kinds: Kind[];
   /** Silver column → contract column index (or a metadata column, as a negative code). */
   private readonly sourceOf: number[];
+  /** The columns that take a value per row. */
+  private readonly active: number[];
   private buffered = 0;
   private readonly partitions: readonly PartitionDescriptor[];
   private readonly fromColumn: number;
@@ -176,6 +178,7 @@ export class SilverOutput {
       if (meta < 0) throw new Error(`silver column ${c.name} is neither a contract column nor a metadata column`);
       return -1 - meta;
     });
+    this.active = this.sourceOf.flatMap((i, col) => (i === RUN_ID || i === INGEST_DATE || i === SOURCE_FILE ? [] : [col]));
     this.partitions = d.partitions;
     this.fromColumn = d.partitions[0]?.column ?? -1;
     this.fromIsDate = this.fromColumn >= 0 && d.columns[this.fromColumn]!.type.kind === 'date';
@@ -184,31 +187,25 @@ export class SilverOutput {
   /** Rows written or waiting. */
   rows = 0;
 
-  /** Appends valid row `j` of a pending chunk; its `_row_hash` digest is at `j * 32` in `digests`. */
-  append(c: PendingChunk, j: number, digests: Uint8Array): void {
+  /**
+   * Appends valid row `j` of a pending chunk; its `_row_hash` digest is at word `j * 8` of `digestWords`.
+   * Columns with one value for the whole file (run id, ingest date, source file) take no work per row.
+   */
+  append(c: PendingChunk, j: number, digestWords: Int32Array): void {
     const n = c.columns;
     const base = j * n;
     const batch = this.batchFor(c, base);
     const builders = batch.builders;
     const kinds = this.kinds;
     const sourceOf = this.sourceOf;
-    for (let col = 0; col < builders.length; col++) {
+    const active = this.active;
+    for (let k = 0; k < active.length; k++) {
+      const col = active[k]!;
       const i = sourceOf[col]!;
       const b = builders[col]!;
       if (i < 0) {
-        switch (i) {
-          case RUN_ID:
-          case INGEST_DATE:
-          case SOURCE_FILE:
-            (b as RepeatBuilder).push();
-            break;
-          case SOURCE_RECORD:
-            (b as Int64Builder).push(c.sourceRecord[j]!);
-            break;
-          case ROW_HASH:
-            (b as DigestBuilder).pushAt(digests, j * 32);
-            break;
-        }
+        if (i === SOURCE_RECORD) (b as Int64Builder).push(c.sourceRecord[j]!);
+        else (b as DigestBuilder).pushWords(digestWords, j * 8);
         continue;
       }
       const at = base + i;

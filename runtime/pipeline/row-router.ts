@@ -259,6 +259,7 @@ export class RowRouter {
   private async decide(c: PendingChunk): Promise<void> {
     const digests = await c.digests!;
     c.digests = undefined;
+    const digestWords = new Int32Array(digests.buffer, digests.byteOffset, digests.byteLength >> 2);
     const m = c.count;
     const n = this.n;
     const rowKeys = new Int32Array(m * 3);
@@ -337,7 +338,7 @@ export class RowRouter {
       }
       this.counts.in++;
       this.counts.silver++;
-      this.silver?.append(c, j, digests);
+      this.silver?.append(c, j, digestWords);
     }
     this.touchedSink ^= touched;
     this.recycle(c);
