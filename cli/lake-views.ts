@@ -66,10 +66,14 @@ export function lakeViewStatements(model: LakeModel, snapshot: LakeSnapshot, pat
       schemas.add(t.database);
       out.push(`CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(t.database)}`);
     }
-    const files = readerFiles(t, snapshot).map(pathOf);
-    out.push(`CREATE OR REPLACE VIEW ${sqlQualified(t.database, t.readerName)} AS ${files.length ? viewOver(t, files) : emptyView(t)}`);
+    out.push(readerViewSql(t, readerFiles(t, snapshot).map(pathOf)));
   }
   return out;
+}
+
+/** One reader table as a DuckDB view over exactly these local files (an empty view when there are none). */
+export function readerViewSql(t: TableDef, paths: readonly string[]): string {
+  return `CREATE OR REPLACE VIEW ${sqlQualified(t.database, t.readerName)} AS ${paths.length ? viewOver(t, [...paths]) : emptyView(t)}`;
 }
 
 function columnsOf(t: TableDef): { name: string; type: string }[] {

@@ -25,7 +25,28 @@ export interface GoldLatest {
   readonly files?: readonly string[];
   /** Months the run changed that were outside the open window, published with --allow-restatement. */
   readonly restated_months?: readonly string[];
+  /**
+   * Every switch of the pointer, oldest first (at most HISTORY_LIMIT): what `lakec rollback` walks back
+   * through. A writer that does not keep it (the Gold refresh state machine) starts it afresh.
+   */
+  readonly history?: readonly GoldSwitch[];
 }
+
+/** One switch of `_LATEST.json`: a publish of a new run, or a rollback to an older one. */
+export interface GoldSwitch {
+  readonly action: GoldSwitchAction;
+  readonly run_id: string;
+  /** The run the switch replaced (null for the first publish). */
+  readonly previous_run_id: string | null;
+  /** ISO-8601, UTC. */
+  readonly at: string;
+  /** Closed months this switch changed, published with --allow-restatement. */
+  readonly restated_months?: readonly string[];
+}
+
+export type GoldSwitchAction = 'publish' | 'rollback';
+
+export const HISTORY_LIMIT = 200;
 
 export function parseGoldLatest(body: Buffer, key: string): GoldLatest {
   const g = parseControlJson<GoldLatest>(body, LATEST_FORMAT, key);
@@ -55,6 +76,8 @@ export interface GoldPublish {
   readonly runId: string;
   readonly files?: readonly string[];
   readonly restatedMonths?: readonly string[];
+  /** Recorded in `history` (kept once any writer records a switch). */
+  readonly action?: GoldSwitchAction;
   /**
    * Refuses the switch on the state it would replace (e.g. publishing only if the current run is still
    * the one a restatement check compared against); asked again after a lost race.
@@ -74,16 +97,27 @@ export async function publishGoldRun(storage: Storage, goldPrefix: string, p: Go
     (body) => parseGoldLatest(body, key),
     async (current) => {
       await p.check?.(current);
+      const at = clock().toISOString().replace(/\.[0-9]{3}Z$/, 'Z');
+      const previous = current?.run_id ?? null;
+      const entry: GoldSwitch = {
+        action: p.action ?? 'publish',
+        run_id: p.runId,
+        previous_run_id: previous,
+        at,
+        ...(p.restatedMonths?.length ? { restated_months: [...p.restatedMonths] } : {}),
+      };
+      const history = p.action !== undefined || current?.history ? [...(current?.history ?? []), entry].slice(-HISTORY_LIMIT) : undefined;
       return {
         format: LATEST_FORMAT,
         dataset: p.dataset,
         run_id: p.runId,
         schema_version: p.schemaVersion,
-        published_at: clock().toISOString().replace(/\.[0-9]{3}Z$/, 'Z'),
+        published_at: at,
         partition_path: goldRunPath(goldPrefix, p.runId),
-        previous_run_id: current?.run_id ?? null,
+        previous_run_id: previous,
         ...(p.files ? { files: [...p.files] } : {}),
         ...(p.restatedMonths?.length ? { restated_months: [...p.restatedMonths] } : {}),
+        ...(history ? { history } : {}),
       };
     },
   );
