@@ -1,5 +1,8 @@
 import { join } from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import type { EventBridgeEvent, S3Event } from 'aws-lambda';
+import { AthenaRunner } from '../aws/athena-runner';
+import { datasetReaderViews, replaceViews } from '../aws/reader-views';
 import type { DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
 import { isRunId } from '../publish/run-id';
@@ -46,6 +49,12 @@ export interface HandlerConfig {
   /** Where log lines and CloudWatch Embedded Metric Format records go (default: stdout). */
   readonly log?: (line: string) => void;
   readonly encoderThread?: boolean;
+  /**
+   * After a run is published: replace the dataset's Athena reader views (DESIGN.md: publishing in AWS ends by
+   * replacing them). Set from LAKEC_ATHENA_WORKGROUP; an error fails the invocation once the run is published
+   * (the error alarm fires; `lakec deploy-sql` re-applies every view from the control objects).
+   */
+  readonly afterPublish?: (module: DatasetModule) => Promise<void>;
 }
 
 export interface HandlerResult {
@@ -105,6 +114,15 @@ export function createHandler(config: HandlerConfig): (event: ObjectCreated | S3
         runs.push(summary);
         log(JSON.stringify({ level: summary.status === 'published' ? 'info' : 'error', message: `run ${summary.run_id}: ${summary.status}`, dataset: d.key, key, summary }));
         if (summary.status === 'failed') failures.push(`${d.key} ${summary.run_id}: ${summary.message ?? 'failed'}`);
+        if (summary.status === 'published' && config.afterPublish) {
+          try {
+            await config.afterPublish(module);
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            log(JSON.stringify({ level: 'error', message: `run ${summary.run_id} is published, but its reader views were not replaced: ${message}`, dataset: d.key, key }));
+            failures.push(`${d.key} ${summary.run_id}: reader views not replaced: ${message}`);
+          }
+        }
       }
       results.push({ key, runs });
     }
@@ -148,7 +166,17 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Han
   // As for the CLI: an S3-compatible endpoint (path-style) and relaxed checksums for local test servers only.
   const endpoint = env.LAKEC_S3_ENDPOINT;
   const storage = new S3Storage({ buckets, ...(endpoint ? { endpoint } : {}), ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), relaxedChecksums: env.LAKEC_S3_RELAXED_CHECKSUMS === '1' });
-  return { datasets: registry.datasets, storage, bronzeBucket: buckets.bronze };
+  const workGroup = env.LAKEC_ATHENA_WORKGROUP;
+  const afterPublish = workGroup ? readerViewReplacer(storage, new AthenaRunner({ client: new AthenaClient(env.AWS_REGION ? { region: env.AWS_REGION } : {}), workGroup })) : undefined;
+  return { datasets: registry.datasets, storage, bronzeBucket: buckets.bronze, ...(afterPublish ? { afterPublish } : {}) };
+}
+
+/** Replaces a dataset's three reader views from a fresh read of `_PUBLISHED.json` (a later publish's state wins). */
+export function readerViewReplacer(storage: Storage, runner: AthenaRunner): (module: DatasetModule) => Promise<void> {
+  return async (module) => {
+    const d = module.descriptor;
+    await replaceViews(runner, datasetReaderViews(d, await readPublished(storage, new LakeKeys(d).published)));
+  };
 }
 
 let configured: ((event: ObjectCreated | S3Event) => Promise<HandlerResult[]>) | undefined;
