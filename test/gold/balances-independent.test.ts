@@ -62,7 +62,7 @@ function generate(): { valid: Txn[]; broken: string[] } {
     do account = `ACC${pad(int(0, 999999), 6)}`;
     while (ids.has(account));
     ids.add(account);
-    const currencies = ['EUR', 'USD', 'GBP'].filter((c, i) => i === a % 3 || r() < 0.45);
+    const currencies = ['EUR', 'USD', 'GBP'].filter((_c, i) => i === a % 3 || r() < 0.45);
     let m = int(0, 14);
     while (m < MONTHS) {
       const activeFor = int(1, 5);
