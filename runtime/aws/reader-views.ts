@@ -49,6 +49,8 @@ export async function replaceViews(runner: AthenaRunner, views: readonly { datab
 // ANSI quoting as generators/sql/quote.ts does it (the runtime cannot import it; the view test compares the output).
 function identifier(name: string): string {
   if (name.length === 0 || name.includes('\u0000')) throw new Error(`bad SQL identifier ${JSON.stringify(name)}`);
+  // As the Athena printer: no braces, so a name can never look like a `{{placeholder}}`.
+  if (/[{}]/.test(name)) throw new Error(`braces in an Athena identifier: ${JSON.stringify(name)}`);
   return `"${name.replace(/"/g, '""')}"`;
 }
 
