@@ -3,16 +3,18 @@
 # contracts → checked model → generated artifacts (build/) → a local run of the bundled delivery
 # (bronze → silver / quarantine / condemned) → the three Gold datasets, reconciled and published →
 # a month-end report read back with `lakec query`. The lake is the folder example-lake/, made afresh.
+# (LAKEC_EXAMPLE_LAKE, LAKEC_EXAMPLE_BUILD and LAKEC_CLI move the lake, the artifacts and the CLI script: the test does.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-lakec() { node bin/lakec.js "$@"; }
-LAKE=example-lake
+lakec() { node "${LAKEC_CLI:-bin/lakec.js}" "$@"; }
+LAKE="${LAKEC_EXAMPLE_LAKE:-example-lake}"
+BUILD="${LAKEC_EXAMPLE_BUILD:-build}"
 DELIVERY=examples/deliveries/mortgages/transactions/2024-07-02.csv
 
 echo "== lakec check"
 lakec check
 echo "== lakec build"
-lakec build --out build
+lakec build --out "$BUILD"
 rm -rf "$LAKE"
 echo
 echo "== lakec run mortgages.transactions $DELIVERY"
