@@ -1,3 +1,4 @@
+import { RUN_ID_PATTERN } from '../../runtime/publish/run-id';
 import type { ColumnType } from '../contract/column-type';
 
 /**
@@ -19,8 +20,8 @@ export interface SqlParam {
   readonly format: ParamFormat;
 }
 
-/** DESIGN.md: `YYYYMMDDTHHMMSSZ` (UTC), with suffixes such as `_BACKFILL` or `_2` where needed for uniqueness. */
-export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z(?:_[A-Z0-9]+)*$/;
+/** DESIGN.md: `YYYYMMDDTHHMMSSZ` (UTC), with suffixes such as `_BACKFILL` or `_2`; one definition, the runtime's. */
+export { RUN_ID_PATTERN };
 const MONTH_PATTERN = /^[0-9]{4}-(?:0[1-9]|1[0-2])$/;
 const TIMESTAMP_PATTERN = /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?$/;
 

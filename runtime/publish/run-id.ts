@@ -3,7 +3,8 @@
  * what the run was (`_RETRY`, `_BACKFILL`, `_2`). A writer never reuses one: it claims the id with an
  * exclusive create and takes the next suffix when the id is taken.
  */
-export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z(?:_[A-Za-z0-9]+)*$/;
+/** The one run id pattern: also what generated SQL accepts as a run id literal. Suffixes are upper case. */
+export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z(?:_[A-Z0-9]+)*$/;
 
 export function isRunId(text: string): boolean {
   return RUN_ID_PATTERN.test(text);
