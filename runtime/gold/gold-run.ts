@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { GoldLatest } from '../publish/gold-latest';
 import { runIdCandidates } from '../publish/run-id';
 import { readPublished } from '../publish/silver-published';
-import { AlreadyExistsError, type Storage } from '../storage/storage';
+import { AlreadyExistsError, NotFoundError, type Storage } from '../storage/storage';
 import { GoldSqlError, openDuckSession } from './duck-session';
 import { GoldKeys } from './gold-keys';
 import type { GoldJob, GoldValues } from './gold-job';
@@ -84,8 +84,9 @@ export async function runGold(o: GoldRunOptions): Promise<GoldRunSummary> {
         failure = `reconciliation with silver found ${disagreements.length === 100 ? 'at least 100' : disagreements.length} disagreement${disagreements.length > 1 ? 's' : ''} (first: ${disagreements[0]!.check_name}: ${disagreements[0]!.detail}); the run is not published`;
       }
     } catch (err) {
-      if (!(err instanceof GoldSqlError)) throw err;
-      failure = `the Gold query failed: ${err.message}`;
+      if (err instanceof NotFoundError) failure = `${err.key}, listed in ${job.source.publishedKey}, is missing from the lake`;
+      else if (err instanceof GoldSqlError) failure = `the Gold query failed: ${err.message}`;
+      else throw err;
     }
 
     // The run's files, kept whatever the outcome: a failed run stays readable through the all-runs table.

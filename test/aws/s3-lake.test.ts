@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { environmentNamed, platformWorkgroup } from '../../cli/aws-target';
@@ -188,4 +188,13 @@ describe('lakec deploy-sql --env dev', () => {
     const r = await lakec('deploy-sql', '--env', 'staging', '--specs', EXAMPLE_SPECS);
     expect([r.code, r.err]).toEqual([2, expect.stringMatching(/unknown environment `staging`; stacks\/environments\.ts has dev, prod/)]);
   });
+});
+
+test('a silver file _PUBLISHED.json lists but S3 no longer holds: the run fails and says which, nothing is published', async () => {
+  const [key] = await keys(s3.buckets.silver, 'silver/mortgages/transactions/year=');
+  await client.send(new DeleteObjectCommand({ Bucket: s3.buckets.silver, Key: key! }));
+  const r = await lakecJson('gold', 'finance.transaction_summaries', ...common);
+  expect(r.code).toBe(1);
+  expect(r.json).toMatchObject({ status: 'failed', message: `${key}, listed in silver/mortgages/transactions/schema_v=v1/_PUBLISHED.json, is missing from the lake`, views: { skipped: 'nothing was published' } });
+  expect(await keys(s3.buckets.gold, 'gold/finance/transaction_summaries/schema_v=v1/_LATEST.json')).toEqual([]);
 });
