@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from '../bench/synthetic-contracts';
 
 /**
  * The bundled sample delivery of mortgages.transactions (examples/deliveries/…/2024-07-02.csv): what core
@@ -16,18 +17,6 @@ export const SAMPLE_DELIVERY = join('examples', 'deliveries', 'mortgages', 'tran
 const HEADER = 'transaction_id,account_id,amount,currency,transaction_type,transaction_timestamp';
 const MONTHS = ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'];
 
-/** mulberry32: a small fixed-seed generator, so the file is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function money(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
@@ -35,7 +24,7 @@ function money(cents: number): string {
 }
 
 export function sampleDelivery(): string {
-  const r = random(20240702);
+  const r = prng(20240702);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const rows: string[][] = [];
   let id = 0;

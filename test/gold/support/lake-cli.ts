@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
 import { LocalStorage } from '../../../runtime/storage/local-storage';
+export { tempDir } from '../../runtime/support/lake';
 
 /** `lakec …` in this process: exit code, stdout and stderr (nothing reaches the terminal). */
 export async function lakec(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -29,11 +29,6 @@ export async function lakecJson(...argv: string[]): Promise<{ code: number; json
     throw new Error(`lakec ${argv.join(' ')} --json printed no JSON (exit ${r.code}):\n${r.out}\n${r.err}`);
   }
   return { code: r.code, json, err: r.err };
-}
-
-export function tempDir(prefix = 'lakec-gold-test-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export const HEADER = 'transaction_id,account_id,amount,currency,transaction_type,transaction_timestamp';
