@@ -1,4 +1,5 @@
 import type { DatasetDescriptor, TableLayout } from '../dataset-module';
+import { isRunId } from '../publish/run-id';
 import { liveCondemned, liveQuarantine, type PublishedSilver } from '../publish/silver-published';
 import type { AthenaRunner } from './athena-runner';
 
@@ -11,13 +12,12 @@ import type { AthenaRunner } from './athena-runner';
 
 /** What generators/sql/reader-views.ts names when nothing is published: no run has this id, so the view is empty. */
 export const NO_PUBLISHED_RUN = 'none';
-const RUN_ID = /^[0-9]{8}T[0-9]{6}Z(?:_[A-Z0-9]+)*$/;
 
 /** `CREATE OR REPLACE VIEW {database}.{readerName} AS SELECT … FROM {database}.{name} WHERE "run_id" IN (…)`. */
 export function athenaReaderView(t: TableLayout, runIds: readonly string[]): string {
   if (t.readerName === t.name) throw new Error(`${t.database}.${t.name} is read directly; it has no reader view`);
   if (!t.partitionKeys.some((k) => k.name === 'run_id')) throw new Error(`${t.database}.${t.name} has no run_id partition`);
-  for (const r of runIds) if (!RUN_ID.test(r)) throw new Error(`not a run id: ${JSON.stringify(r)}`);
+  for (const r of runIds) if (!isRunId(r)) throw new Error(`not a run id: ${JSON.stringify(r)}`);
   const ids = runIds.length ? [...new Set(runIds)].sort() : [NO_PUBLISHED_RUN];
   const items = [...t.columns.map((c) => c.name), ...t.partitionKeys.map((k) => k.name)].map((n) => `  ${identifier(n)}`);
   return [
