@@ -34,6 +34,9 @@ export const LAMBDA_ENV: Readonly<Record<BucketRole, string>> = {
   quarantine: 'LAKEC_BUCKET_QUARANTINE',
 };
 
+/** The Athena workgroup the handler replaces reader views in after a publish (unset: no view replacement). */
+export const LAMBDA_WORKGROUP_ENV = 'LAKEC_ATHENA_WORKGROUP';
+
 /** The file beside the handler's bundle that exports `datasets` (generated: validators/registry.ts). */
 export const REGISTRY_FILE = 'registry.js';
 
@@ -166,7 +169,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Han
   // As for the CLI: an S3-compatible endpoint (path-style) and relaxed checksums for local test servers only.
   const endpoint = env.LAKEC_S3_ENDPOINT;
   const storage = new S3Storage({ buckets, ...(endpoint ? { endpoint } : {}), ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), relaxedChecksums: env.LAKEC_S3_RELAXED_CHECKSUMS === '1' });
-  const workGroup = env.LAKEC_ATHENA_WORKGROUP;
+  const workGroup = env[LAMBDA_WORKGROUP_ENV];
   const afterPublish = workGroup ? readerViewReplacer(storage, new AthenaRunner({ client: new AthenaClient(env.AWS_REGION ? { region: env.AWS_REGION } : {}), workGroup })) : undefined;
   return { datasets: registry.datasets, storage, bronzeBucket: buckets.bronze, ...(afterPublish ? { afterPublish } : {}) };
 }

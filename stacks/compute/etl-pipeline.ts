@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { datasetKey } from '../../generators/contract/dataset-id';
 import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { datasetTables } from '../../generators/tables/lake-tables';
-import { LAMBDA_ENV } from '../../runtime/lambda/handler';
+import { LAMBDA_ENV, LAMBDA_WORKGROUP_ENV } from '../../runtime/lambda/handler';
 import { METRIC_DIMENSION, METRICS } from '../../runtime/metrics';
 import { etlPolicy } from '../access/etl-policy';
 import { LakeRole } from '../access/lake-role';
@@ -97,6 +97,8 @@ export class EtlPipeline extends Construct {
           [LAMBDA_ENV.gold]: ctx.bucketNames.gold,
           [LAMBDA_ENV.quarantine]: ctx.bucketNames.quarantine,
           LAKEC_REGISTRY: FUNCTION_REGISTRY,
+          // Publishing in AWS ends by replacing the dataset's reader views (DESIGN.md, Publishing).
+          [LAMBDA_WORKGROUP_ENV]: ctx.workgroups.platform,
         },
       },
       tags: { 'lakec:contract': tfLiteral(key) },
