@@ -9,6 +9,7 @@ import { openLake } from '../lake-location';
 import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { resolveDataset } from '../resolve-dataset';
 import { formatRunSummary } from '../run-report';
+import { replaceSilverViews } from '../silver-views';
 
 export const help = `Publishes a staged run (one written by \`lakec run --no-publish\`): readers see it from then on.
 A Gold dataset's run (from \`lakec gold --no-publish\`, or one refused for a restatement) is compared with
@@ -35,14 +36,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (booleanFlag(args, 'allow-restatement')) throw new UsageError('--allow-restatement applies to Gold datasets');
   const dataset = resolveDataset(model, datasetArg);
   const storage = openLake(stringFlag(args, 'lake'));
+  const module = loadDatasetModule(dataset);
   let summary;
   try {
-    summary = await publishStagedRun(loadDatasetModule(dataset), storage, runId);
+    summary = await publishStagedRun(module, storage, runId);
   } catch (err) {
     if (err instanceof NotPublishableError) throw new UserError(err.message);
     throw err;
   }
   if (booleanFlag(args, 'json')) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else process.stdout.write(formatRunSummary(summary, `lakec publish ${datasetArg}`));
-  return EXIT.ok;
+  const views = await replaceSilverViews(stringFlag(args, 'lake'), module, storage);
+  return views.error ? EXIT.failure : EXIT.ok;
 }

@@ -6,6 +6,7 @@ import { openLake } from '../lake-location';
 import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { resolveDataset } from '../resolve-dataset';
 import { formatRunSummary } from '../run-report';
+import { replaceSilverViews } from '../silver-views';
 
 export const help = `Validates the quarantined rows of published runs again with the current contract (attempt_count + 1;
 a row failing at max_attempts is condemned). One retry run per delivery, published at once.
@@ -30,7 +31,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const model = requireModel(stringFlag(args, 'specs') ?? DEFAULT_SPECS);
   const dataset = resolveDataset(model, datasetArg);
   const storage = openLake(stringFlag(args, 'lake'));
-  const runs = await retryDataset({ module: loadDatasetModule(dataset), storage, ...(approvedBy && reason ? { approval: { approvedBy, reason } } : {}) });
+  const module = loadDatasetModule(dataset);
+  const runs = await retryDataset({ module, storage, ...(approvedBy && reason ? { approval: { approvedBy, reason } } : {}) });
   const ok = runs.every((r) => r.status === 'published');
   const total = (k: 'rows_in' | 'rows_silver' | 'rows_quarantined' | 'rows_condemned') => runs.reduce((n, r) => n + r[k], 0);
   if (booleanFlag(args, 'json')) {
@@ -42,5 +44,6 @@ export async function run(argv: readonly string[]): Promise<number> {
   } else {
     for (const r of runs) process.stdout.write(formatRunSummary(r, `lakec retry ${datasetArg}`));
   }
-  return ok ? EXIT.ok : EXIT.failure;
+  const views = runs.some((r) => r.status === 'published') ? await replaceSilverViews(stringFlag(args, 'lake'), module, storage) : {};
+  return ok && !views.error ? EXIT.ok : EXIT.failure;
 }

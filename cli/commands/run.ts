@@ -13,6 +13,7 @@ import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { progressBar } from '../progress';
 import { resolveDataset } from '../resolve-dataset';
 import { formatRunSummary } from '../run-report';
+import { replaceSilverViews } from '../silver-views';
 
 export const help = `Arguments:
   DATASET        domain.name (newest schema_v not deprecated) or domain.name@vN
@@ -65,7 +66,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else process.stdout.write(formatRunSummary(summary, `lakec run ${datasetArg}`));
   if (!json && summary.message && summary.status !== 'published' && summary.status !== 'staged') process.stderr.write(`lakec run: ${summary.status}: ${summary.message}\n`);
-  return summary.status === 'published' || summary.status === 'staged' ? EXIT.ok : EXIT.failure;
+  const views = summary.status === 'published' ? await replaceSilverViews(stringFlag(args, 'lake'), module, storage) : {};
+  return (summary.status === 'published' || summary.status === 'staged') && !views.error ? EXIT.ok : EXIT.failure;
 }
 
 /** FILE: a local file; or a delivery already in the lake's bronze (its path, or its key). */

@@ -39,9 +39,13 @@ beforeAll(async () => {
   client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'eu-west-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   const file = join(t.dir, 'd.csv');
   writeFileSync(file, SMOKE_DELIVERY);
+  athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-run' });
+  athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-run', Status: { State: 'SUCCEEDED' }, StatementType: 'DDL' } });
   const run = await lakecJson('run', 'mortgages.transactions', file, ...common);
-  expect(run.json.status).toBe('published');
+  expect([run.code, run.json.status]).toEqual([0, 'published']);
+  runViewCalls = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
 }, 60_000);
+let runViewCalls: unknown[] = [];
 afterAll(async () => {
   athena.restore();
   glue.restore();
@@ -116,6 +120,14 @@ test('Athena refusing the view: the switch stands, exit 1, and the message says 
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/switched, but the Athena view was not replaced: Athena query q-1 FAILED: Access denied when writing output .*run `lakec deploy-sql` for the environment/);
   expect(JSON.parse((await object(s3.buckets.gold, 'gold/finance/account_balances/schema_v=v1/_LATEST.json')).toString()).run_id).toBe(runs[1]);
+});
+
+test('lakec run on S3 ends by replacing the dataset\'s three reader views over its published runs', async () => {
+  const published = JSON.parse((await object(s3.buckets.silver, 'silver/mortgages/transactions/schema_v=v1/_PUBLISHED.json')).toString()) as { runs: { run_id: string }[] };
+  const ids = published.runs.map((r) => r.run_id);
+  expect(ids).toHaveLength(1);
+  const statements = datasetViewStatements(datasetsOf(model)[0]!, { silver: ids, quarantine: ids, condemned: ids });
+  expect(runViewCalls).toEqual(statements.map((x) => viewCall(printer.print(x).text, (x as { schema: string }).schema)));
 });
 
 describe('lakec deploy-sql --env dev', () => {
