@@ -13,6 +13,7 @@ import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { progressBar } from '../progress';
 import { resolveDataset } from '../resolve-dataset';
 import { formatRunSummary } from '../run-report';
+import { runOnDuckDb } from '../sql-engine';
 import { replaceSilverViews } from '../silver-views';
 
 export const help = `Arguments:
@@ -22,7 +23,9 @@ export const help = `Arguments:
 Options:
   --lake DIR|s3://PREFIX   the lake (default ./lake); s3://{namePrefix}-{env} uses that environment's buckets
   --run-id ID              use this run id (YYYYMMDDTHHMMSSZ[_SUFFIX]); it must be free
-  --engine ts              the TypeScript engine (default); duckdb arrives with the SQL engine
+  --engine ts|duckdb       ts: the TypeScript engine (default); duckdb: the contract's validation compiled to
+                           DuckDB SQL, multi-threaded — the same rows in the same places, the same lake
+                           (a delivery the SQL cannot read line by line stops with a message: run it with ts)
   --no-publish             stage only: write the run, its manifest and _SUCCESS; \`lakec publish\` later
   --json                   print the run summary as one JSON object on stdout (nothing else on stdout)
   --specs DIR              contracts directory (default dataset-specs/)
@@ -35,8 +38,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!datasetArg || !fileArg) throw new UsageError('expected DATASET and FILE');
   if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
   const engine = stringFlag(args, 'engine') ?? 'ts';
-  if (engine === 'duckdb') throw new UserError('--engine duckdb is not available yet: it arrives with the SQL engine (issue 7). The TypeScript engine (--engine ts, the default) applies the same rules.');
-  if (engine !== 'ts') throw new UsageError(`unknown engine \`${engine}\`; engines are ts and duckdb`);
+  if (engine !== 'ts' && engine !== 'duckdb') throw new UsageError(`unknown engine \`${engine}\`; engines are ts and duckdb`);
   const runId = stringFlag(args, 'run-id');
   if (runId !== undefined && !isRunId(runId)) throw new UsageError(`\`${runId}\` is not a run id; write YYYYMMDDTHHMMSSZ with optional _SUFFIX parts, e.g. 20240131T120000Z_BACKFILL`);
 
@@ -49,14 +51,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const bar = progressBar(`${dataset.id.domain}.${dataset.id.name}`);
   let summary;
   try {
-    summary = await runDelivery({
-      module,
-      storage,
-      input,
-      publish: !booleanFlag(args, 'no-publish'),
-      ...(runId ? { runId } : {}),
-      onProgress: (done, total) => bar.update(done, total),
-    });
+    const common = { module, storage, input, publish: !booleanFlag(args, 'no-publish'), ...(runId ? { runId } : {}), onProgress: (done: number, total: number | undefined) => bar.update(done, total) };
+    summary = engine === 'duckdb' ? await runOnDuckDb(dataset, common) : await runDelivery(common);
   } catch (err) {
     if (err instanceof RunIdTakenError) throw new UserError(err.message);
     throw err;

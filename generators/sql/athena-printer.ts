@@ -53,6 +53,10 @@ export class AthenaPrinter extends SqlPrinter {
     return `UNNEST(sequence(${this.expr(f.start)}, ${this.expr(f.end)}, INTERVAL '${stepOf(f)}' MONTH)) AS ${this.ident(f.alias)} (${this.ident(f.column)})`;
   }
 
+  protected override parquetFiles(): string {
+    throw new Error('reading Parquet files by path is DuckDB only; Athena reads tables');
+  }
+
   protected override monthSeriesJoin(f: Extract<SqlFrom, { kind: 'month_series' }>): string {
     return `CROSS JOIN ${this.monthSeries(f)}`;
   }
@@ -77,6 +81,48 @@ export class AthenaPrinter extends SqlPrinter {
   protected override regexMatch(e: Extract<SqlExpr, { kind: 'regex_match' }>): string {
     // regexp_like matches anywhere and its `$` also matches before a final newline: anchor with \A and \z.
     return `regexp_like(${this.expr(e.operand)}, ${this.stringLiteral(`\\A(?:${e.pattern.canonical})\\z`)})`;
+  }
+
+  protected override regexExtractAll(e: Extract<SqlExpr, { kind: 'regex_extract_all' }>): string {
+    return `regexp_extract_all(${this.expr(e.operand)}, ${this.stringLiteral(e.pattern.canonical)})`;
+  }
+
+  protected override listTransform(e: Extract<SqlExpr, { kind: 'list_transform' }>): string {
+    return `transform(${this.expr(e.list)}, ${e.param} -> ${this.expr(e.body)})`;
+  }
+
+  protected override dialectCall(fn: Parameters<SqlPrinter['dialectCall']>[0], args: readonly string[]): string {
+    switch (fn) {
+      case 'contains':
+        return `(strpos(${args.join(', ')}) > 0)`;
+      case 'split':
+        return `split(${args.join(', ')})`;
+      case 'list_length':
+        return `cardinality(${args[0]})`;
+      case 'list_element':
+        return `element_at(${args.join(', ')})`;
+      case 'list_join':
+        return `array_join(${args.join(', ')})`;
+      case 'list_position':
+        return `array_position(${args.join(', ')})`;
+      case 'utf8_hex':
+        return `lower(to_hex(to_utf8(${args[0]})))`;
+      case 'utf8_lossy':
+        // Text files reach Trino as raw bytes; from_utf8 replaces what is not UTF-8.
+        return `from_utf8(to_utf8(${args[0]}))`;
+      case 'is_finite':
+        return `is_finite(${args[0]})`;
+      case 'add_minutes':
+        return `date_add('minute', ${args[1]}, ${args[0]})`;
+      default: {
+        const never: never = fn;
+        throw new Error(`unhandled function ${String(never)}`);
+      }
+    }
+  }
+
+  protected override createTempTable(): string {
+    throw new Error('temporary tables are DuckDB only; Athena stages rows with CREATE TABLE AS');
   }
 
   protected override createTableAs(s: Extract<SqlStatement, { kind: 'create_table_as' }>): string {

@@ -36,6 +36,10 @@ export class DuckDbPrinter extends SqlPrinter {
     return `(SELECT CAST(unnest(generate_series(${this.expr(f.start)}, ${this.expr(f.end)}, INTERVAL '${step}' MONTH)) AS DATE) AS ${this.ident(f.column)}) AS ${this.ident(f.alias)}`;
   }
 
+  protected override parquetFiles(f: Extract<SqlFrom, { kind: 'parquet_files' }>): string {
+    return `read_parquet(${this.param(f.files)})`;
+  }
+
   protected override monthSeriesJoin(f: Extract<SqlFrom, { kind: 'month_series' }>): string {
     return `CROSS JOIN LATERAL ${this.monthSeries(f)}`;
   }
@@ -58,6 +62,44 @@ export class DuckDbPrinter extends SqlPrinter {
 
   protected override regexMatch(e: Expr<'regex_match'>): string {
     return `regexp_full_match(${this.expr(e.operand)}, ${this.stringLiteral(e.pattern.canonical)})`;
+  }
+
+  protected override regexExtractAll(e: Expr<'regex_extract_all'>): string {
+    return `regexp_extract_all(${this.expr(e.operand)}, ${this.stringLiteral(e.pattern.canonical)})`;
+  }
+
+  protected override listTransform(e: Expr<'list_transform'>): string {
+    return `list_transform(${this.expr(e.list)}, lambda ${e.param}: ${this.expr(e.body)})`;
+  }
+
+  protected override dialectCall(fn: Parameters<SqlPrinter['dialectCall']>[0], args: readonly string[]): string {
+    switch (fn) {
+      case 'contains':
+        return `contains(${args.join(', ')})`;
+      case 'split':
+        return `string_split(${args.join(', ')})`;
+      case 'list_length':
+        return `len(${args[0]})`;
+      case 'list_element':
+        return `list_extract(${args.join(', ')})`;
+      case 'list_join':
+        return `array_to_string(${args.join(', ')})`;
+      case 'list_position':
+        return `coalesce(list_position(${args.join(', ')}), 0)`;
+      case 'utf8_hex':
+        return `lower(hex(${args[0]}))`;
+      case 'utf8_lossy':
+        // A DuckDB VARCHAR is valid UTF-8 by construction.
+        return `${args[0]}`;
+      case 'is_finite':
+        return `isfinite(${args[0]})`;
+      case 'add_minutes':
+        return `(${args[0]} + to_minutes(CAST(${args[1]} AS BIGINT)))`;
+      default: {
+        const never: never = fn;
+        throw new Error(`unhandled function ${String(never)}`);
+      }
+    }
   }
 
   protected override arithmetic(e: Expr<'arithmetic'>): string {
@@ -125,7 +167,19 @@ export class DuckDbPrinter extends SqlPrinter {
   protected override copyTo(s: Extract<SqlStatement, { kind: 'copy_to' }>): string {
     const options = ['FORMAT parquet', 'COMPRESSION snappy'];
     if (s.partitionBy.length > 0) options.push(`PARTITION_BY (${s.partitionBy.map((p) => this.ident(p)).join(', ')})`, "FILENAME_PATTERN 'part-{i}'");
-    return `COPY (\n${indent(this.query(s.query), 2)}\n) TO ${this.stringLiteral(s.path)} (${options.join(', ')})`;
+    const body = this.query(s.query);
+    let path: string;
+    if (typeof s.path === 'string') {
+      path = this.stringLiteral(s.path);
+    } else {
+      this.useParam(s.path);
+      path = this.param(s.path);
+    }
+    return `COPY (\n${indent(body, 2)}\n) TO ${path} (${options.join(', ')})`;
+  }
+
+  protected override createTempTable(s: Extract<SqlStatement, { kind: 'create_temp_table' }>): string {
+    return `CREATE OR REPLACE TEMP TABLE ${this.ident(s.name)} AS\n${this.query(s.query)}`;
   }
 }
 

@@ -31,6 +31,13 @@ export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
  * `month_date` reads `YYYY-MM` as the first day of that month; `add_months` adds a constant number of
  * months (second argument: an integer literal) to a DATE; `sha256_hex` is the lowercase hex SHA-256 of the
  * UTF-8 bytes of a string; `byte_length` counts UTF-8 bytes.
+ *
+ * For the contract's validation (generators/sql/etl): `length` counts characters (code points); `contains`
+ * and `starts_with` test for a substring; `split` cuts a string at every occurrence of a separator into a
+ * list; `list_length`, `list_element` (1-based, NULL past the end), `list_join` and `list_position` (0 when
+ * absent) work on such lists; `utf8_hex` is the lowercase hex of a string's UTF-8 bytes; `utf8_lossy` decodes a
+ * string's bytes as UTF-8 with invalid sequences replaced (the identity where strings are always valid);
+ * `is_finite` tests a double; `add_minutes` adds a whole number of minutes to a timestamp.
  */
 export type SqlFunction =
   | 'coalesce'
@@ -47,10 +54,22 @@ export type SqlFunction =
   | 'month_date'
   | 'add_months'
   | 'sha256_hex'
-  | 'byte_length';
+  | 'byte_length'
+  | 'length'
+  | 'contains'
+  | 'starts_with'
+  | 'split'
+  | 'list_length'
+  | 'list_element'
+  | 'list_join'
+  | 'list_position'
+  | 'utf8_hex'
+  | 'utf8_lossy'
+  | 'is_finite'
+  | 'add_minutes';
 
 export type SqlAggregateFunction = 'sum' | 'count' | 'min' | 'max' | 'avg' | 'min_by' | 'max_by';
-export type SqlWindowFunction = 'sum' | 'count' | 'min' | 'max' | 'lag' | 'row_number';
+export type SqlWindowFunction = 'sum' | 'count' | 'min' | 'max' | 'lag' | 'row_number' | 'first_value';
 
 export interface SqlOrderItem {
   readonly expr: SqlExpr;
@@ -103,6 +122,10 @@ export type SqlExpr =
   | { readonly kind: 'row'; readonly fields: readonly SqlExpr[] }
   /** The whole value matches a portable pattern (generators/contract/portable-pattern.ts). */
   | { readonly kind: 'regex_match'; readonly operand: SqlExpr; readonly pattern: PortablePattern }
+  /** Every non-overlapping match of a portable pattern in the value, left to right, as a list of strings. */
+  | { readonly kind: 'regex_extract_all'; readonly operand: SqlExpr; readonly pattern: PortablePattern }
+  /** The list with `body` applied to each element, which `body` refers to as column `param` (a lambda). */
+  | { readonly kind: 'list_transform'; readonly list: SqlExpr; readonly param: string; readonly body: SqlExpr }
   | { readonly kind: 'star' };
 
 export interface SqlSelectItem {
@@ -123,7 +146,9 @@ export type SqlFrom =
    * One row per month from `start` to `end` (DATEs, both included; none when start > end), as DATE column
    * `column` of relation `alias`; `stepMonths` apart (default 1). May refer to relations joined before it.
    */
-  | { readonly kind: 'month_series'; readonly start: SqlExpr; readonly end: SqlExpr; readonly stepMonths?: number; readonly alias: string; readonly column: string };
+  | { readonly kind: 'month_series'; readonly start: SqlExpr; readonly end: SqlExpr; readonly stepMonths?: number; readonly alias: string; readonly column: string }
+  /** DuckDB: the rows of Parquet files, their paths a list parameter bound when the statement runs. */
+  | { readonly kind: 'parquet_files'; readonly files: SqlParam; readonly alias: string };
 
 export interface SqlSelect {
   readonly kind: 'select';
@@ -169,8 +194,13 @@ export type SqlStatement =
       readonly query: SqlQuery;
     }
   | { readonly kind: 'drop_table'; readonly schema: string; readonly name: string; readonly ifExists: boolean }
-  /** DuckDB: write a query's rows as Snappy Parquet files `part-{i}.parquet` below `path`, one folder per partition value. */
-  | { readonly kind: 'copy_to'; readonly query: SqlQuery; readonly path: string; readonly partitionBy: readonly string[] };
+  /**
+   * DuckDB: write a query's rows as Snappy Parquet files `part-{i}.parquet` below `path`, one folder per partition
+   * value (or one file at `path` without partitions); `path` may be a parameter bound when the statement runs.
+   */
+  | { readonly kind: 'copy_to'; readonly query: SqlQuery; readonly path: string | SqlParam; readonly partitionBy: readonly string[] }
+  /** DuckDB: a temporary table holding a query's rows for the rest of the session. */
+  | { readonly kind: 'create_temp_table'; readonly name: string; readonly query: SqlQuery };
 
 // Small constructors: they keep generators readable and the trees well-formed.
 

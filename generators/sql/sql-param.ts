@@ -11,7 +11,7 @@ import type { ColumnType } from '../contract/column-type';
  * Every value is checked against its format before it reaches SQL, and no format admits a quote, a brace
  * or a control character, so a filled placeholder can never leave its literal.
  */
-export type ParamFormat = 'run_id' | 'month' | 'timestamp';
+export type ParamFormat = 'run_id' | 'month' | 'timestamp' | 'date' | 'object_key' | 'run_id_list' | 'path' | 'path_list';
 
 export interface SqlParam {
   readonly name: string;
@@ -29,6 +29,13 @@ const FORMATS: Readonly<Record<ParamFormat, { readonly pattern: RegExp; readonly
   run_id: { pattern: RUN_ID_PATTERN, example: '20240131T120000Z' },
   month: { pattern: MONTH_PATTERN, example: '2024-01' },
   timestamp: { pattern: TIMESTAMP_PATTERN, example: '2024-01-31 12:00:00.000' },
+  date: { pattern: /^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$/, example: '2024-01-31' },
+  // An S3 key in a template: no quote, brace, backslash or control character can reach the SQL text.
+  object_key: { pattern: /^[A-Za-z0-9][A-Za-z0-9!\-_.*()=+,;:@ /]*$/, example: 'bronze/sales/orders/ingest_date=2024-01-31/run_id=20240131T120000Z/orders.csv' },
+  run_id_list: { pattern: new RegExp(`^(?:none|${RUN_ID_PATTERN.source.slice(1, -1)}(?:,${RUN_ID_PATTERN.source.slice(1, -1)})*)$`), example: '20240131T120000Z,20240201T080000Z' },
+  // DuckDB binds these as values (never printed into SQL text): any path without a NUL.
+  path: { pattern: /^[^\u0000]+$/, example: '/tmp/lake/part.parquet' },
+  path_list: { pattern: /^[^\u0000]*$/, example: '/tmp/a.parquet' },
 };
 
 /** Throws a plain-words error unless `value` is a valid `format` value. */

@@ -72,6 +72,8 @@ export abstract class SqlPrinter {
         return `DROP TABLE ${s.ifExists ? 'IF EXISTS ' : ''}${this.qualified(s.schema, s.name)}`;
       case 'copy_to':
         return this.copyTo(s);
+      case 'create_temp_table':
+        return this.createTempTable(s);
       default: {
         const never: never = s;
         throw new Error(`unhandled statement ${(never as SqlStatement).kind}`);
@@ -81,6 +83,7 @@ export abstract class SqlPrinter {
 
   protected abstract createTableAs(s: Extract<SqlStatement, { kind: 'create_table_as' }>): string;
   protected abstract copyTo(s: Extract<SqlStatement, { kind: 'copy_to' }>): string;
+  protected abstract createTempTable(s: Extract<SqlStatement, { kind: 'create_temp_table' }>): string;
 
   // ── queries ─────────────────────────────────────────────────────────────────
 
@@ -155,12 +158,18 @@ export abstract class SqlPrinter {
       }
       case 'month_series':
         return this.monthSeries(f);
+      case 'parquet_files':
+        this.useParam(f.files);
+        return `${this.parquetFiles(f)} AS ${this.ident(f.alias)}`;
       default: {
         const never: never = f;
         throw new Error(`unhandled FROM item ${(never as SqlFrom).kind}`);
       }
     }
   }
+
+  /** Parquet files as a relation (DuckDB only). */
+  protected abstract parquetFiles(f: Extract<SqlFrom, { kind: 'parquet_files' }>): string;
 
   /** The series as the first relation of a FROM clause. */
   protected abstract monthSeries(f: Extract<SqlFrom, { kind: 'month_series' }>): string;
@@ -211,6 +220,11 @@ export abstract class SqlPrinter {
         return `ROW(${e.fields.map((x) => this.expr(x)).join(', ')})`;
       case 'regex_match':
         return this.regexMatch(e);
+      case 'regex_extract_all':
+        return this.regexExtractAll(e);
+      case 'list_transform':
+        if (!/^[a-z][a-z0-9_]*$/.test(e.param)) throw new Error(`bad lambda parameter ${JSON.stringify(e.param)}`);
+        return this.listTransform(e);
       case 'star':
         return '*';
       default: {
@@ -335,6 +349,32 @@ export abstract class SqlPrinter {
       case 'byte_length':
         arity(1);
         return this.byteLength(args[0]!);
+      case 'length':
+        arity(1);
+        return `length(${args[0]})`;
+      case 'starts_with':
+        arity(2);
+        return `starts_with(${args.join(', ')})`;
+      case 'contains':
+      case 'split':
+      case 'list_length':
+      case 'list_join':
+      case 'list_position':
+      case 'utf8_hex':
+      case 'utf8_lossy':
+      case 'is_finite':
+        arity(e.fn === 'split' || e.fn === 'list_join' || e.fn === 'list_position' || e.fn === 'contains' ? 2 : 1);
+        return this.dialectCall(e.fn, args);
+      case 'list_element': {
+        arity(2);
+        const i = e.args[1]!;
+        // Trino's element_at counts from the end for negative indexes and fails on 0: only literal positives, or guarded ones.
+        if (i.kind === 'literal' && (i.value.type !== 'number' || i.value.scale !== 0 || Number(i.value.text) < 1)) throw new Error('list_element takes a 1-based index');
+        return this.dialectCall(e.fn, args);
+      }
+      case 'add_minutes':
+        arity(2);
+        return this.dialectCall(e.fn, args);
       default: {
         const never: never = e.fn;
         throw new Error(`unhandled function ${String(never)}`);
@@ -347,6 +387,10 @@ export abstract class SqlPrinter {
   protected abstract sha256Hex(text: string): string;
   protected abstract byteLength(text: string): string;
   protected abstract regexMatch(e: Expr<'regex_match'>): string;
+  protected abstract regexExtractAll(e: Expr<'regex_extract_all'>): string;
+  protected abstract listTransform(e: Expr<'list_transform'>): string;
+  /** The functions each dialect spells its own way (see SqlFunction), arguments already printed. */
+  protected abstract dialectCall(fn: 'contains' | 'split' | 'list_length' | 'list_element' | 'list_join' | 'list_position' | 'utf8_hex' | 'utf8_lossy' | 'is_finite' | 'add_minutes', args: readonly string[]): string;
 
   protected aggregate(e: Expr<'aggregate'>): string {
     return this.aggregateCall(e.fn, e.args, e.distinct, e.filter);
@@ -435,6 +479,8 @@ export function exprType(e: SqlExpr): ColumnType | undefined {
       return { kind: 'boolean' };
     case 'row':
     case 'star':
+    case 'regex_extract_all':
+    case 'list_transform':
       return undefined;
     default: {
       const never: never = e;

@@ -18,7 +18,8 @@ export interface RunManifest {
   readonly dataset: string;
   readonly schema_v: string;
   readonly kind: RunKind;
-  readonly engine: 'ts';
+  /** Which engine judged the rows: the TypeScript runtime, DuckDB SQL, or Athena SQL (issue 7). */
+  readonly engine: 'ts' | 'duckdb' | 'athena';
   readonly outcome: RunOutcome;
   readonly message?: string;
   readonly started_at: string;

@@ -1,0 +1,13 @@
+import type { DatasetModel } from '../generators/contract/dataset-model';
+import { duckDbEtlPlan } from '../generators/sql/etl/duckdb-etl';
+import { runDeliveryOnDuckDb, type DuckDbRunOptions } from '../runtime/engine/duckdb-engine';
+import type { RunSummary } from '../runtime/pipeline/run-summary';
+
+/**
+ * `--engine duckdb`: the contract's validation compiled to DuckDB SQL here (the runtime never imports
+ * generators/), then run by runtime/engine on the delivery.
+ */
+export function runOnDuckDb(d: DatasetModel, options: Omit<DuckDbRunOptions, 'plan'>): Promise<RunSummary> {
+  const threads = process.env.LAKEC_DUCKDB_THREADS ? Number(process.env.LAKEC_DUCKDB_THREADS) : undefined;
+  return runDeliveryOnDuckDb({ ...options, plan: duckDbEtlPlan(d), ...(threads ? { threads } : {}) });
+}
