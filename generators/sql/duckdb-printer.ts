@@ -167,6 +167,7 @@ export class DuckDbPrinter extends SqlPrinter {
   protected override copyTo(s: Extract<SqlStatement, { kind: 'copy_to' }>): string {
     const options = ['FORMAT parquet', 'COMPRESSION snappy'];
     if (s.partitionBy.length > 0) options.push(`PARTITION_BY (${s.partitionBy.map((p) => this.ident(p)).join(', ')})`, "FILENAME_PATTERN 'part-{i}'");
+    if (s.dictionary === false) options.push('DICTIONARY_SIZE_LIMIT 0');
     const body = this.query(s.query);
     let path: string;
     if (typeof s.path === 'string') {

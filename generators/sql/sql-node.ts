@@ -198,7 +198,14 @@ export type SqlStatement =
    * DuckDB: write a query's rows as Snappy Parquet files `part-{i}.parquet` below `path`, one folder per partition
    * value (or one file at `path` without partitions); `path` may be a parameter bound when the statement runs.
    */
-  | { readonly kind: 'copy_to'; readonly query: SqlQuery; readonly path: string | SqlParam; readonly partitionBy: readonly string[] }
+  | {
+      readonly kind: 'copy_to';
+      readonly query: SqlQuery;
+      readonly path: string | SqlParam;
+      readonly partitionBy: readonly string[];
+      /** false: no dictionary pages (DuckDB's dictionary merges -0.0 into 0.0, which other writers keep apart). */
+      readonly dictionary?: boolean;
+    }
   /** DuckDB: a temporary table holding a query's rows for the rest of the session. */
   | { readonly kind: 'create_temp_table'; readonly name: string; readonly query: SqlQuery };
 

@@ -226,18 +226,23 @@ class LineScan {
 /**
  * The lines of CSV content, numbered, for the exact (slower) path: `record,"line",raw_hex` per line in a CSV
  * DuckDB reads without ambiguity — the line quoted (so a carriage return inside is data), or for a line that
- * is not UTF-8 an empty line and its bytes in hex. `first` is the number of the first line written.
+ * is not UTF-8 an empty line and its bytes in hex. Lines before `first` (the header) are left out.
+ *
+ * The SQL sees the text of UTF-8 lines; a line that is not UTF-8 is judged here as runtime/csv/csv-reader.ts
+ * judges it: its hex keeps a carriage return ending the input only when the record is badly quoted, and a
+ * quoted cell left open on it is reported (`openRecord`), like the SQL's own check of the other lines.
  */
 export class NumberedLines {
   private tail: Buffer = Buffer.alloc(0);
   private record = 0;
-  private atStart = true;
+  /** The first line that is not UTF-8 and leaves a quoted cell open. */
+  openRecord: number | undefined;
 
   constructor(
     private readonly write: (text: Buffer) => Promise<void>,
     private readonly first: number,
-    /** Receives the first line (the header), when `first` is 2. */
-    private readonly onFirstLine?: (line: Buffer) => void,
+    private readonly delimiter: string,
+    private readonly quote: string,
   ) {}
 
   async push(chunk: Buffer): Promise<void> {
@@ -252,7 +257,7 @@ export class NumberedLines {
     let start = 0;
     for (let lf = complete.indexOf(LF); lf >= 0; lf = complete.indexOf(LF, start)) {
       const end = lf > start && complete[lf - 1] === CR ? lf - 1 : lf;
-      this.line(complete.subarray(start, end), out);
+      this.line(complete.subarray(start, end), false, out);
       start = lf + 1;
     }
     if (out.length) await this.write(Buffer.concat(out));
@@ -261,28 +266,87 @@ export class NumberedLines {
   async end(): Promise<void> {
     if (!this.tail.length) return;
     const out: Buffer[] = [];
-    let line = this.tail;
-    // A carriage return ending the input ends the record like CRLF (csv-reader.ts).
-    if (line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-    this.line(line, out);
+    this.line(this.tail, true, out);
     this.tail = Buffer.alloc(0);
     await this.write(Buffer.concat(out));
   }
 
-  private line(bytes: Buffer, out: Buffer[]): void {
+  /** `final`: the last line, without a line end (it may end in a carriage return). */
+  private line(bytes: Buffer, final: boolean, out: Buffer[]): void {
     this.record++;
-    if (this.atStart) {
-      this.atStart = false;
-      if (this.first === 2) {
-        this.onFirstLine?.(Buffer.from(bytes));
-        return;
-      }
-    }
     if (this.record < this.first) return;
     if (isUtf8(bytes)) {
       out.push(Buffer.from(`${this.record},"`), quoteDoubled(bytes), Buffer.from('",\n'));
-    } else {
-      out.push(Buffer.from(`${this.record},,${bytes.toString('hex')}\n`));
+      return;
+    }
+    const text = bytes.toString('latin1');
+    const open = opensQuote(text, this.delimiter, this.quote);
+    if (open && !final) this.openRecord ??= this.record;
+    // A well-quoted record ends before a carriage return that ends the input; a badly quoted one keeps it.
+    const keepCr = open || badlyQuoted(text, this.delimiter, this.quote);
+    const raw = final && !keepCr && bytes[bytes.length - 1] === CR ? bytes.subarray(0, bytes.length - 1) : bytes;
+    out.push(Buffer.from(`${this.record},,${raw.toString('hex')}\n`));
+  }
+}
+
+/**
+ * Whether a line (latin1 text) ends inside a quoted cell: a quote opening a cell that the line never closes
+ * (the TypeScript reader would go on reading the next line as part of the cell).
+ */
+export function opensQuote(text: string, delimiter: string, quote: string): boolean {
+  let i = 0;
+  for (;;) {
+    if (text[i] !== quote) {
+      const next = text.indexOf(delimiter, i);
+      const q = text.indexOf(quote, i);
+      if (q >= 0 && (next < 0 || q < next)) return false;
+      if (next < 0) return false;
+      i = next + 1;
+      continue;
+    }
+    let j = i + 1;
+    for (;;) {
+      const q = text.indexOf(quote, j);
+      if (q < 0) return true;
+      if (text[q + 1] === quote) {
+        j = q + 2;
+        continue;
+      }
+      if (q + 1 === text.length || text[q + 1] === delimiter) {
+        if (q + 1 === text.length) return false;
+        i = q + 2;
+        break;
+      }
+      return false;
+    }
+  }
+}
+
+/** A quote inside an unquoted cell, or text after a closing quote (a carriage return ending the line aside). */
+function badlyQuoted(text: string, delimiter: string, quote: string): boolean {
+  const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+  let i = 0;
+  for (;;) {
+    if (t[i] !== quote) {
+      const next = t.indexOf(delimiter, i);
+      const q = t.indexOf(quote, i);
+      if (q >= 0 && (next < 0 || q < next)) return true;
+      if (next < 0) return false;
+      i = next + 1;
+      continue;
+    }
+    let j = i + 1;
+    for (;;) {
+      const q = t.indexOf(quote, j);
+      if (q < 0) return true;
+      if (t[q + 1] === quote) {
+        j = q + 2;
+        continue;
+      }
+      if (q + 1 === t.length) return false;
+      if (t[q + 1] !== delimiter) return true;
+      i = q + 2;
+      break;
     }
   }
 }

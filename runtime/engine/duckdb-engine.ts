@@ -20,7 +20,7 @@ import type { RunSummary } from '../pipeline/run-summary';
 import { runIdCandidates, utcDate } from '../publish/run-id';
 import { readPublished, type PartitionFiles, type PublishedRun } from '../publish/silver-published';
 import type { NewObjectWriter, Storage } from '../storage/storage';
-import { NumberedLines, scanDelivery, type BronzeScan } from './bronze-scan';
+import { NumberedLines, opensQuote, scanDelivery, type BronzeScan } from './bronze-scan';
 import type { DuckDbEtlPlan } from './duckdb-plan';
 
 export interface DuckDbRunOptions {
@@ -147,7 +147,9 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
 
     // 2. The file as a whole, judged as the TypeScript engine judges it.
     if (scan.gzipError) throw new RejectedFile(`the file is not readable gzip: ${scan.gzipError.message}`);
-    if (scan.firstTooLong !== undefined) throw new RejectedFile(`the file is not readable CSV: record ${scan.firstTooLong} is longer than ${maxRecordBytes} bytes (an unclosed quote?)`);
+    const tooLong = () => new RejectedFile(`the file is not readable CSV: record ${scan!.firstTooLong} is longer than ${maxRecordBytes} bytes (an unclosed quote?)`);
+    // Records are judged in file order: the header first, so a header problem is the one reported.
+    if (scan.firstTooLong === 1 || (scan.firstTooLong !== undefined && !d.source.header)) throw tooLong();
     if (d.source.header) {
       if (scan.contentBytes === 0 || !scan.firstLine) throw new RejectedFile('the file is empty: it has no header');
       const h = readHeaderLine(d, scan.firstLine, scan.lines > 1);
@@ -155,6 +157,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
       header = h;
       match = matchHeader(d, h);
       if (match.rejection) throw new RejectedFile(match.rejection);
+      if (scan.firstTooLong !== undefined) throw tooLong();
     } else {
       match = matchHeader(d, undefined);
     }
@@ -162,15 +165,17 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     // 3. DuckDB: the lines, the published rows, the validation.
     db = await openDuck(o.threads, work);
     const firstRecord = d.source.header ? 2 : 1;
-    await loadLines(db, scan, localSource, gzip, firstRecord, work, maxRecordBytes);
+    const loaded = await loadLines(db, d, scan, localSource, gzip, firstRecord, work, maxRecordBytes);
     await db.run(d.source.header ? 'CREATE OR REPLACE TEMP TABLE bronze_header AS SELECT CAST($line AS VARCHAR) AS line' : 'CREATE OR REPLACE TEMP TABLE bronze_header AS SELECT CAST(NULL AS VARCHAR) AS line WHERE FALSE', d.source.header ? { line: scan.firstLine!.toString('utf8') } : undefined);
     const files = await publishedFiles(storage, checkedAgainst, work);
     if (files.length) await db.run(o.plan.publishedRows.fromFiles, { files: listOf(files) });
     else await db.run(o.plan.publishedRows.empty);
 
     const open = (await db.rows(o.plan.openQuote))[0] ?? {};
-    const openRecord = toNumber(open.open_record);
-    if (openRecord !== undefined && (openRecord < (toNumber(open.last_record) ?? 0) || scan.endsWithLineFeed)) {
+    let openRecord = toNumber(open.open_record);
+    if (openRecord !== undefined && !(openRecord < (toNumber(open.last_record) ?? 0) || scan.endsWithLineFeed)) openRecord = undefined;
+    if (loaded.openRecord !== undefined && (openRecord === undefined || loaded.openRecord < openRecord)) openRecord = loaded.openRecord;
+    if (openRecord !== undefined) {
       throw new EngineLimit(
         `record ${openRecord} has a quoted cell that is not closed on its line (a line break inside quotes, or a quote never closed); ` +
           'the SQL engines read one record per line, so they cannot take this delivery as the TypeScript engine does. ' +
@@ -263,39 +268,10 @@ function readHeaderLine(d: DatasetDescriptor, line: Buffer, moreLines: boolean):
   });
   reader.push(line);
   reader.end();
-  if (cells === 'the header is badly quoted' && moreLines && opensQuote(line, d.source.delimiter, d.source.quote)) {
+  if (cells === 'the header is badly quoted' && moreLines && opensQuote(line.toString('latin1'), d.source.delimiter, d.source.quote)) {
     throw new EngineLimit('the header has a quoted cell that is not closed on its line; the SQL engines read one record per line. Run this delivery with --engine ts');
   }
   return cells;
-}
-
-/** Whether a line ends inside a quoted cell (the TypeScript reader would go on to the next line). */
-function opensQuote(line: Buffer, delimiter: string, quote: string): boolean {
-  const text = line.toString('latin1');
-  let i = 0;
-  for (;;) {
-    if (text[i] !== quote) {
-      const next = text.indexOf(delimiter, i);
-      const q = text.indexOf(quote, i);
-      if (q >= 0 && (next < 0 || q < next)) return false;
-      if (next < 0) return false;
-      i = next + 1;
-      continue;
-    }
-    let j = i + 1;
-    for (;;) {
-      const q = text.indexOf(quote, j);
-      if (q < 0) return true;
-      if (text[q + 1] === quote) {
-        j = q + 2;
-        continue;
-      }
-      if (q + 1 === text.length) return false;
-      if (text[q + 1] !== delimiter) return false;
-      i = q + 2;
-      break;
-    }
-  }
 }
 
 interface Duck {
@@ -332,11 +308,11 @@ async function openDuck(threads: number | undefined, work: string): Promise<Duck
  * one line per row, in parallel and in order. Otherwise Node writes the lines numbered (each quoted, a line
  * that is not UTF-8 as hex) and DuckDB reads that file.
  */
-async function loadLines(db: Duck, scan: BronzeScan, source: string, gzip: boolean, first: number, work: string, maxRecordBytes: number): Promise<void> {
+async function loadLines(db: Duck, d: DatasetDescriptor, scan: BronzeScan, source: string, gzip: boolean, first: number, work: string, maxRecordBytes: number): Promise<{ openRecord?: number }> {
   const maxLine = Math.max(2 * 1024 * 1024, scan.maxLineBytes + 1024);
   if (scan.contentBytes === 0) {
     await db.run('CREATE OR REPLACE TEMP TABLE bronze_lines (record BIGINT, line VARCHAR, raw_hex VARCHAR)');
-    return;
+    return {};
   }
   if (scan.utf8 && scan.carriageReturns === 'none' && scan.absentByte !== undefined) {
     await db.run(
@@ -348,13 +324,13 @@ SELECT record, line, raw_hex FROM (
 ) WHERE record >= $first`,
       { path: source, delim: String.fromCharCode(scan.absentByte), compression: gzip ? 'gzip' : 'none', max_line: maxLine, buffer_size: Math.max(16 * 1024 * 1024, 4 * maxLine), first },
     );
-    return;
+    return {};
   }
   const numbered = join(work, 'lines.csv');
   const out = createWriteStream(numbered);
   const lines = new NumberedLines(async (b) => {
     if (!out.write(b)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }, first);
+  }, first, d.source.delimiter, d.source.quote);
   await scanDelivery(createReadStream(source, { highWaterMark: 1 << 20 }), { gzip, maxRecordBytes, onContent: (c) => lines.push(c) });
   await lines.end();
   await new Promise<void>((resolve, reject) => out.end(() => resolve()).on('error', reject));
@@ -366,6 +342,7 @@ FROM read_csv($path, columns = {'record': 'BIGINT', 'line': 'VARCHAR', 'raw_hex'
   delim = ',', quote = '"', escape = '"', new_line = '\\n', parallel = false, max_line_size = $max_line, buffer_size = $buffer_size)`,
     { path: numbered, max_line: maxNumbered, buffer_size: Math.max(16 * 1024 * 1024, 4 * maxNumbered) },
   );
+  return lines.openRecord !== undefined ? { openRecord: lines.openRecord } : {};
 }
 
 /** The silver files of the runs this run is checked against, as local paths DuckDB reads. */

@@ -18,7 +18,9 @@ export const EXHAUSTIVE_ROUNDS = 64;
 export function duckDbEtlPlan(d: DatasetModel, queries: EtlQueries = etlQueries(d, { order: 'record', rounds: USUAL_ROUNDS })): DuckDbEtlPlan {
   const p = new DuckDbPrinter();
   const unique = uniqueColumns(d);
-  const copy = (query: SqlQuery, partitionBy: readonly string[]) => p.print({ kind: 'copy_to', query, path: PATH, partitionBy }).text;
+  // A double column keeps -0.0 apart from 0.0 only without dictionary pages (as the TypeScript engine writes it).
+  const doubles = d.columns.some((c) => c.type.kind === 'double');
+  const copy = (query: SqlQuery, partitionBy: readonly string[], typed = false) => p.print({ kind: 'copy_to', query, path: PATH, partitionBy, ...(typed && doubles ? { dictionary: false } : {}) }).text;
   const published = (fromFiles: boolean): string =>
     p.print({
       kind: 'create_temp_table',
@@ -49,7 +51,7 @@ export function duckDbEtlPlan(d: DatasetModel, queries: EtlQueries = etlQueries(
       orderBy: [{ expr: col('record') }],
     }).text,
     copies: {
-      silver: copy(queries.silver, d.partitions.map((x) => x.name)),
+      silver: copy(queries.silver, d.partitions.map((x) => x.name), true),
       quarantine: copy(orderedByRecord(queries.quarantine), []),
       condemned: copy(orderedByRecord(queries.condemned), []),
     },

@@ -74,21 +74,40 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
   const ctes: SqlCte[] = [];
   const cte = (name: string, query: SqlSelect) => ctes.push({ name, query });
 
-  // 1. Cells: the fast path splits at the delimiter; lines with a quote are matched cell by cell.
+  // 1. Cells: the fast path splits at the delimiter; lines with a quote are matched cell by cell. A carriage
+  // return can end a line only at the very end of the input (elsewhere CRLF is the line end): it ends the
+  // record there, as the TypeScript reader has it, but stays in the raw text of a badly quoted record.
+  const text = col('_text');
+  const cr = '\r';
   cte('split', {
     kind: 'select',
     items: [
       item(col('record')),
       item(line),
       item(col('raw_hex')),
-      item(caseOf([{ when: and(isNull(col('raw_hex')), call('contains', [line, str(d.source.quote)], BOOLEAN))!, then: cellMatches(line, split) }]), '_m'),
+      item(
+        caseOf(
+          [{ when: and(call('contains', [line, str(cr)], BOOLEAN), cmp('=', call('substr', [line, call('length', [line], BIGINT), int(1)]), str(cr)))!, then: call('substr', [line, int(1), { kind: 'arithmetic', op: '-', left: call('length', [line], BIGINT), right: int(1), type: BIGINT }]) }],
+          line,
+          STRING,
+        ),
+        '_text',
+      ),
     ],
     from: from(RELATIONS.lines),
   });
+  cte('matched', {
+    kind: 'select',
+    items: [
+      star(),
+      item(caseOf([{ when: and(isNull(col('raw_hex')), call('contains', [text, str(d.source.quote)], BOOLEAN))!, then: cellMatches(text, split) }]), '_m'),
+    ],
+    from: from('split'),
+  });
   cte('cells', {
     kind: 'select',
-    items: [item(col('record')), item(line), item(col('raw_hex')), item(caseOf([{ when: isNull(col('raw_hex')), then: cellsOf(line, col('_m'), split, d.source.quote) }]), '_cells')],
-    from: from('split'),
+    items: [item(col('record')), item(line), item(text), item(col('raw_hex')), item(caseOf([{ when: isNull(col('raw_hex')), then: cellsOf(text, col('_m'), split, d.source.quote) }]), '_cells')],
+    from: from('matched'),
   });
 
   // 2. Where each column's cell is: matched by header name (the first cell of that name), or by position.
@@ -109,6 +128,7 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
     items: [
       item(col('record', undefined, 'c')),
       item(col('line', undefined, 'c')),
+      item(col('_text', undefined, 'c')),
       item(col('raw_hex', undefined, 'c')),
       item(col('_cells', undefined, 'c')),
       item(
@@ -128,6 +148,7 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
     items: [
       item(col('record')),
       item(line),
+      item(text),
       item(col('raw_hex')),
       item(col('_record_error')),
       ...d.columns.map((_, i) =>
@@ -141,7 +162,8 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
   const columns = d.columns.map((c, i) => columnSql(c, col(cellColumn(i), STRING), col(valueColumn(i), c.type), d.source.nullValues));
   cte('valued', {
     kind: 'select',
-    items: [star(), ...columns.map((c, i) => item(c.isNull, nullColumn(i))), ...columns.map((c, i) => item(c.value, valueColumn(i)))],
+    // A null cell has no value, whatever the type would make of it (a null value may look like one: `0`).
+    items: [star(), ...columns.map((c, i) => item(c.isNull, nullColumn(i))), ...columns.map((c, i) => item(caseOf([{ when: { kind: 'not', operand: c.isNull }, then: c.value }], undefined, d.columns[i]!.type), valueColumn(i)))],
     from: from('masked'),
   });
   const errorWhens: { when: SqlExpr; then: SqlExpr }[] = [{ when: isNotNull(col('_record_error')), then: col('_record_error') }];
@@ -196,7 +218,8 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
       item(
         caseOf([
           { when: cmp('=', col('_record_error'), str('utf8')), then: col('raw_hex') },
-          { when: isNotNull(col('_record_error')), then: line },
+          { when: cmp('=', col('_record_error'), str('quote')), then: line },
+          { when: isNotNull(col('_record_error')), then: text },
         ], undefined, STRING),
         '_raw_record',
       ),
