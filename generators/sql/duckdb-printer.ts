@@ -64,6 +64,10 @@ export class DuckDbPrinter extends SqlPrinter {
     return `regexp_full_match(${this.expr(e.operand)}, ${this.stringLiteral(e.pattern.canonical)})`;
   }
 
+  protected override materialized(): string {
+    return 'MATERIALIZED ';
+  }
+
   protected override regexExtractAll(e: Expr<'regex_extract_all'>): string {
     return `regexp_extract_all(${this.expr(e.operand)}, ${this.stringLiteral(e.pattern.canonical)})`;
   }

@@ -136,6 +136,11 @@ export interface SqlSelectItem {
 export interface SqlCte {
   readonly name: string;
   readonly query: SqlQuery;
+  /**
+   * Computed once rather than inlined where an engine can say so (DuckDB's `AS MATERIALIZED`): long chains of
+   * window steps otherwise grow the planner's work exponentially. Results are the same either way.
+   */
+  readonly materialized?: boolean;
 }
 
 export type SqlFrom =

@@ -107,7 +107,12 @@ export abstract class SqlPrinter {
   }
 
   private withClause(ctes: readonly SqlCte[]): string {
-    return `WITH\n${ctes.map((c) => `  ${this.ident(c.name)} AS (\n${indent(this.query(c.query), 4)}\n  )`).join(',\n')}`;
+    return `WITH\n${ctes.map((c) => `  ${this.ident(c.name)} AS ${c.materialized ? this.materialized() : ''}(\n${indent(this.query(c.query), 4)}\n  )`).join(',\n')}`;
+  }
+
+  /** The keyword that keeps a CTE from being inlined, where the dialect has one. */
+  protected materialized(): string {
+    return '';
   }
 
   private selectBody(q: SqlSelect): string {

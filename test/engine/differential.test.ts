@@ -109,12 +109,12 @@ const fileArb: fc.Arbitrary<FileShape> = fc
     finalEnding: fc.boolean(),
     seed: fc.integer(),
   })
-  .chain(({ bom, header, ids, rows, finalEnding }) =>
+  .chain(({ bom, header, ids, rows, finalEnding }: { bom: boolean; header: readonly string[]; ids: string[]; rows: number; finalEnding: boolean }) =>
     fc
       .array(
         fc.record({
           values: fc.boolean().chain((valid) =>
-            fc.tuple(...header.map((h) => fc.tuple(cellArb(h, ids, valid), valid ? fc.constantFrom<Writing>('plain', 'plain', 'quoted') : writingArb))),
+            fc.tuple(...header.map((h: string) => fc.tuple(cellArb(h, ids, valid), valid ? fc.constantFrom<Writing>('plain', 'plain', 'quoted') : writingArb))) as unknown as fc.Arbitrary<[string, Writing][]>,
           ),
           count: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1) }),
           repeat: fc.oneof({ weight: 10, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),

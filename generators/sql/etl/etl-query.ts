@@ -2,7 +2,7 @@ import type { ColumnType } from '../../contract/column-type';
 import type { DatasetModel } from '../../contract/dataset-model';
 import { datasetTables } from '../../tables/lake-tables';
 import type { TableDef } from '../../tables/table-def';
-import { and, call, cmp, col, int, isNull, item, nullOf, or, param, str, table, type SqlCte, type SqlExpr, type SqlFrom, type SqlQuery, type SqlSelect, type SqlSelectItem } from '../sql-node';
+import { and, bool, call, cmp, col, int, isNull, item, nullOf, or, param, str, table, type SqlCte, type SqlExpr, type SqlFrom, type SqlQuery, type SqlSelect, type SqlSelectItem } from '../sql-node';
 import { columnSql } from './cell-rules';
 import {
   cellColumn,
@@ -72,7 +72,7 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
   const n = d.columns.length;
   const line = col('line');
   const ctes: SqlCte[] = [];
-  const cte = (name: string, query: SqlSelect) => ctes.push({ name, query });
+  const cte = (name: string, query: SqlSelect, materialized = false) => ctes.push({ name, query, ...(materialized ? { materialized } : {}) });
 
   // 1. Cells: the fast path splits at the delimiter; lines with a quote are matched cell by cell. A carriage
   // return can end a line only at the very end of the input (elsewhere CRLF is the line end): it ends the
@@ -306,7 +306,7 @@ function rowHash(d: DatasetModel): SqlExpr {
  * comes first among the rows not yet rejected in every group it belongs to, and rejected when an accepted
  * row comes before it in one of them.
  */
-function firstOccurrences(d: DatasetModel, options: EtlOptions, cte: (name: string, q: SqlSelect) => void): void {
+function firstOccurrences(d: DatasetModel, options: EtlOptions, cte: (name: string, q: SqlSelect, materialized?: boolean) => void): void {
   const unique = uniqueColumns(d);
   const pub = RELATIONS.published;
   // Published values: one row per distinct value, so joining them never multiplies rows.
@@ -345,7 +345,7 @@ function firstOccurrences(d: DatasetModel, options: EtlOptions, cte: (name: stri
       ? col('record', BIGINT)
       : call('concat', [col('_row_hash'), str('/'), { kind: 'cast', operand: { kind: 'window', fn: 'row_number', args: [], partitionBy: [col('_row_hash')], orderBy: [], type: BIGINT }, type: STRING, safe: false }], STRING);
   const candidate = and(isNull(col('_error')), isNull(col('_pre')))!;
-  cte('candidates', { kind: 'select', items: [item({ kind: 'star' }), item(ord, '_ord'), item(candidate, '_cand')], from: from('checked') });
+  cte('candidates', { kind: 'select', items: [item({ kind: 'star' }), item(ord, '_ord'), item(candidate, '_cand')], from: from('checked') }, unique.length >= 2);
   const ordCol = col('_ord');
   const cand = col('_cand', BOOLEAN);
 
@@ -378,20 +378,26 @@ function firstOccurrences(d: DatasetModel, options: EtlOptions, cte: (name: stri
   let source = 'candidates';
   for (let r = 1; r <= rounds; r++) {
     const open = and(cand, { kind: 'not', operand: rej })!;
+    // Comparisons with a group's minimum are NULL where the group has no such row: never let NULL into the flags.
+    const known = (e: SqlExpr): SqlExpr => call('coalesce', [e, bool(false)], BOOLEAN);
     const firstAmongOpen = keys.map((k) =>
-      or(isNull(k), cmp('=', { kind: 'window', fn: 'min', args: [caseOf([{ when: open, then: ordCol }])], partitionBy: [k], orderBy: [], type: undefined }, ordCol)),
+      or(isNull(k), known(cmp('=', { kind: 'window', fn: 'min', args: [caseOf([{ when: open, then: ordCol }])], partitionBy: [k], orderBy: [], type: undefined }, ordCol))),
     );
     const accepted = or(acc, and(open, { kind: 'not', operand: acc }, ...firstAmongOpen)!);
     cte(`accept_${r}`, { kind: 'select', items: [item({ kind: 'star' }), item(accepted, `_acc${r}`)], from: from(source) });
     const accNow = col(`_acc${r}`, BOOLEAN);
     const acceptedBefore = keys.map((k, x) => ({ k, x, min: { kind: 'window', fn: 'min', args: [caseOf([{ when: accNow, then: ordCol }])], partitionBy: [k], orderBy: [], type: undefined } as SqlExpr }));
-    const rejected = or(rej, and(cand, { kind: 'not', operand: accNow }, or(...acceptedBefore.map(({ k, min }) => and(isNotNull(k), cmp('<', min, ordCol))!)))!);
+    const rejected = or(rej, and(cand, { kind: 'not', operand: accNow }, or(...acceptedBefore.map(({ k, min }) => and(isNotNull(k), known(cmp('<', min, ordCol)))!)))!);
     const last = r === rounds;
-    cte(`reject_${r}`, {
-      kind: 'select',
-      items: [item({ kind: 'star' }), item(rejected, `_rej${r}`), ...(last ? acceptedBefore.map(({ min, x }) => item(min, `_a${x}`)) : [])],
-      from: from(`accept_${r}`),
-    });
+    cte(
+      `reject_${r}`,
+      {
+        kind: 'select',
+        items: [item({ kind: 'star' }), item(rejected, `_rej${r}`), ...(last ? acceptedBefore.map(({ min, x }) => item(min, `_a${x}`)) : [])],
+        from: from(`accept_${r}`),
+      },
+      true,
+    );
     acc = accNow;
     rej = col(`_rej${r}`, BOOLEAN);
     source = `reject_${r}`;
