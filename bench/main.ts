@@ -9,6 +9,7 @@ interface Benchmark {
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   contracts: async () => (await import('./contracts-bench.js')).benchmark,
+  engine: async () => (await import('./engine-bench.js')).benchmark,
   gold: async () => (await import('./gold-bench.js')).benchmark,
   'gold-sql': async () => (await import('./gold-sql-bench.js')).benchmark,
   pr: async () => (await import('./pr-bench.js')).benchmark,

@@ -41,6 +41,8 @@ export interface DuckDbRunOptions {
   readonly threads?: number;
   /** Where DuckDB and the engine keep temporary files (default: os.tmpdir()). */
   readonly tempDir?: string;
+  /** Seconds each phase took (`scan`, `lines`, `routed`, `copy`, `move`): for benchmarks. */
+  readonly onPhase?: (phase: 'scan' | 'lines' | 'routed' | 'copy' | 'move', seconds: number) => void;
 }
 
 /** The file as a whole cannot be taken in (status `rejected`, as the TypeScript engine decides). */
@@ -120,6 +122,12 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
   let partitions: PartitionFiles[] = [];
   let db: Duck | undefined;
 
+  let phaseStart = process.hrtime.bigint();
+  const phase = (name: Parameters<NonNullable<DuckDbRunOptions['onPhase']>>[0]) => {
+    const now = process.hrtime.bigint();
+    o.onPhase?.(name, Number(now - phaseStart) / 1e9);
+    phaseStart = now;
+  };
   try {
     // 1. One pass in Node: the bronze copy, the hash, and what DuckDB must know about the lines.
     let localSource = o.input.kind === 'file' ? o.input.path : storage.localPath(o.input.key);
@@ -144,6 +152,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
       bronze = undefined;
     }
     if (knownSha && knownSha !== scan.sha256) throw new Error(`${bronzeKey} changed while it was read`);
+    phase('scan');
 
     // 2. The file as a whole, judged as the TypeScript engine judges it.
     if (scan.gzipError) throw new RejectedFile(`the file is not readable gzip: ${scan.gzipError.message}`);
@@ -170,6 +179,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     const files = await publishedFiles(storage, checkedAgainst, work);
     if (files.length) await db.run(o.plan.publishedRows.fromFiles, { files: listOf(files) });
     else await db.run(o.plan.publishedRows.empty);
+    phase('lines');
 
     const open = (await db.rows(o.plan.openQuote))[0] ?? {};
     let openRecord = toNumber(open.open_record);
@@ -188,6 +198,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
       await db.run(o.plan.routedExhaustive);
       counts = await routedCounts(db, o.plan.counts);
     }
+    phase('routed');
     if (counts.undecided > 0) {
       throw new EngineLimit(`${counts.undecided} rows share unique values in chains too long to decide in SQL; run this delivery with --engine ts`);
     }
@@ -201,7 +212,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     } else {
       // 5. The tables' rows, written by DuckDB, then moved into the lake under the run's keys.
       const values = { run_id: runId, ingest_date: ingestDate, source_file: bronzeKey };
-      const out = await writeLayers(db, o.plan, d, keys, storage, counts, values, work, runId, ingestDate);
+      const out = await writeLayers(db, o.plan, d, keys, storage, counts, values, work, runId, ingestDate, phase);
       written = out.files;
       partitions = out.partitions;
     }
@@ -418,16 +429,23 @@ async function writeLayers(
   work: string,
   runId: string,
   ingestDate: string,
+  phase: (name: 'copy' | 'move') => void,
 ): Promise<{ files: WrittenFile[]; partitions: PartitionFiles[] }> {
   const files: WrittenFile[] = [];
   const partitions: PartitionFiles[] = [];
   const out = join(work, 'out');
   await mkdir(out, { recursive: true });
+  const copied: Layer[] = [];
   for (const layer of LAYERS) {
     if (counts.layers[layer] === 0) continue;
     const partitioned = layer === 'silver' && d.partitions.length > 0;
+    await db.run(plan.copies[layer], { ...values, path: join(out, partitioned ? layer : `${layer}.parquet`) });
+    copied.push(layer);
+  }
+  phase('copy');
+  for (const layer of copied) {
+    const partitioned = layer === 'silver' && d.partitions.length > 0;
     const path = join(out, partitioned ? layer : `${layer}.parquet`);
-    await db.run(plan.copies[layer], { ...values, path });
     if (layer !== 'silver') {
       const key = layer === 'quarantine' ? keys.quarantineFile(ingestDate, runId, 1) : keys.condemnedFile(ingestDate, runId, 1);
       files.push(await moveFile(db, storage, path, key, layer));
@@ -447,6 +465,7 @@ async function writeLayers(
       partitions.push({ values: Object.fromEntries(d.partitions.map((x, i) => [x.name, p.values[i]!])), rows, files: keysOfPartition });
     }
   }
+  phase('move');
   const pathOf = (p: PartitionFiles) => partitionPath(d.partitions, d.partitions.map((x) => p.values[x.name]!));
   partitions.sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
   return { files, partitions };
