@@ -1,4 +1,4 @@
-import { checkContracts } from '../generators/contract/compile-contracts';
+import { checkContracts, type CheckOptions } from '../generators/contract/compile-contracts';
 import { formatDiagnostic, type Diagnostic } from '../generators/contract/diagnostic';
 import type { LakeModel } from '../generators/contract/lake-model';
 import { UserError } from './command';
@@ -13,7 +13,7 @@ export interface LoadedModel {
 }
 
 /** Reads and checks the specs directory. Throws a UserError for a missing directory. */
-export function loadContracts(specsDir: string): LoadedModel {
+export function loadContracts(specsDir: string, options: CheckOptions = {}): LoadedModel {
   let files;
   try {
     files = readContractFiles(specsDir);
@@ -21,7 +21,7 @@ export function loadContracts(specsDir: string): LoadedModel {
     if (err instanceof SpecsDirError) throw new UserError(err.message);
     throw err;
   }
-  const result = checkContracts(files);
+  const result = checkContracts(files, options);
   return { ...result, files: files.length };
 }
 

@@ -9,7 +9,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  check: { summary: 'validate contracts; exit 1 with file:line:col errors', usage: 'lakec check [--specs DIR]', load: () => import('./commands/check.js') },
+  check: { summary: 'validate contracts; exit 1 with file:line:col errors', usage: 'lakec check [--specs DIR] [--engine duckdb|athena]', load: () => import('./commands/check.js') },
   build: { summary: 'write every generated artifact (default out: build/)', usage: 'lakec build [--specs DIR] [--out DIR]', load: () => import('./commands/build.js') },
   run: { summary: 'take a delivered CSV through bronze → silver / quarantine / condemned, then publish', usage: 'lakec run DATASET FILE [--lake DIR|s3://…] [--run-id ID] [--engine ts|duckdb] [--no-publish] [--json] [--specs DIR]', load: () => import('./commands/run.js') },
   query: { summary: 'DuckDB SQL over the local lake: the reader tables, published runs only', usage: 'lakec query "SQL" [--lake DIR] [--format table|csv|json] [--specs DIR]', load: () => import('./commands/query.js') },

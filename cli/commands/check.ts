@@ -2,13 +2,18 @@ import { parseArgs, stringFlag, UsageError } from '../args';
 import { EXIT } from '../command';
 import { DEFAULT_SPECS, loadContracts, printDiagnostics } from '../load-model';
 
-export const help = 'Options:\n  --specs DIR   contracts directory (default dataset-specs/)';
+export const help = `Options:
+  --specs DIR          contracts directory (default dataset-specs/)
+  --engine duckdb|athena   also warn where that SQL engine cannot route a contract's rows exactly as the
+                       TypeScript engine does (ts: nothing to add)`;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { specs: 'string' });
+  const args = parseArgs(argv, { specs: 'string', engine: 'string' });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument \`${args.positionals[0]}\``);
   const specs = stringFlag(args, 'specs') ?? DEFAULT_SPECS;
-  const { model, diagnostics, files } = loadContracts(specs);
+  const engine = stringFlag(args, 'engine') ?? 'ts';
+  if (engine !== 'ts' && engine !== 'duckdb' && engine !== 'athena') throw new UsageError(`unknown engine \`${engine}\`; engines are ts, duckdb and athena`);
+  const { model, diagnostics, files } = loadContracts(specs, engine === 'ts' ? {} : { engine });
   printDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

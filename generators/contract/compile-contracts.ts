@@ -6,6 +6,7 @@ import { checkGold } from './gold-rules';
 import type { ContractModel, LakeModel } from './lake-model';
 import { asObject, asString } from './raw-access';
 import { checkSchema } from './schema-check';
+import { sqlEngineWarnings, type SqlEngine } from './sql-engine-limits';
 import { parseYamlSource, type YamlSource } from './yaml-source';
 
 /** One contract file as read from disk. */
@@ -23,6 +24,11 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+export interface CheckOptions {
+  /** Also warn, positioned, where this SQL engine cannot match the TypeScript engine (generators/contract/sql-engine-limits.ts). */
+  readonly engine?: SqlEngine;
+}
+
 interface Parsed {
   readonly file: ContractFile;
   readonly source: YamlSource;
@@ -34,7 +40,7 @@ interface Parsed {
  * contract files → YAML with positions → JSON Schema → semantic rules → model. Pure: reads nothing but
  * its argument, never throws on any input, and reports every diagnostic of the run at once.
  */
-export function checkContracts(files: readonly ContractFile[]): CheckResult {
+export function checkContracts(files: readonly ContractFile[], options: CheckOptions = {}): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const parsed: Parsed[] = [];
   for (const file of [...files].sort((a, b) => compareStrings(a.relPath, b.relPath))) {
@@ -85,6 +91,7 @@ export function checkContracts(files: readonly ContractFile[]): CheckResult {
     if (firstByKey.get(key) !== p) continue;
     datasets.set(key, model ?? 'broken');
     if (model) models.push(model);
+    if (model && options.engine) for (const w of sqlEngineWarnings(model, options.engine)) p.sink.warning(p.source.locate(w.path), w.message, w.hint);
   }
   for (const p of parsed.filter((x) => x.kind === 'gold')) {
     const model = checkGold(p.source, p.file.relPath, datasets, p.sink);
