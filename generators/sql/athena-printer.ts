@@ -105,6 +105,8 @@ export class AthenaPrinter extends SqlPrinter {
         return `array_join(${args.join(', ')})`;
       case 'list_position':
         return `array_position(${args.join(', ')})`;
+      case 'list_contains':
+        return `contains(${args.join(', ')})`;
       case 'utf8_hex':
         return `lower(to_hex(to_utf8(${args[0]})))`;
       case 'utf8_lossy':
@@ -114,6 +116,8 @@ export class AthenaPrinter extends SqlPrinter {
         return `is_finite(${args[0]})`;
       case 'add_minutes':
         return `date_add('minute', ${args[1]}, ${args[0]})`;
+      case 'from_hex_utf8':
+        return `from_utf8(from_hex(${args[0]}))`;
       default: {
         const never: never = fn;
         throw new Error(`unhandled function ${String(never)}`);

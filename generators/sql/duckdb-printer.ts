@@ -90,6 +90,8 @@ export class DuckDbPrinter extends SqlPrinter {
         return `array_to_string(${args.join(', ')})`;
       case 'list_position':
         return `coalesce(list_position(${args.join(', ')}), 0)`;
+      case 'list_contains':
+        return `list_contains(${args.join(', ')})`;
       case 'utf8_hex':
         return `lower(hex(${args[0]}))`;
       case 'utf8_lossy':
@@ -99,6 +101,8 @@ export class DuckDbPrinter extends SqlPrinter {
         return `isfinite(${args[0]})`;
       case 'add_minutes':
         return `(${args[0]} + to_minutes(CAST(${args[1]} AS BIGINT)))`;
+      case 'from_hex_utf8':
+        return `decode(unhex(${args[0]}))`;
       default: {
         const never: never = fn;
         throw new Error(`unhandled function ${String(never)}`);

@@ -37,7 +37,10 @@ export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
  * list; `list_length`, `list_element` (1-based, NULL past the end), `list_join` and `list_position` (0 when
  * absent) work on such lists; `utf8_hex` is the lowercase hex of a string's UTF-8 bytes; `utf8_lossy` decodes a
  * string's bytes as UTF-8 with invalid sequences replaced (the identity where strings are always valid);
- * `is_finite` tests a double; `add_minutes` adds a whole number of minutes to a timestamp.
+ * `list_contains(list, x)` tests membership; `chr(n)` is the character of a code point (for control
+ * characters, which never appear raw in SQL text); `is_finite` tests a double; `add_minutes` adds a whole number of minutes to a timestamp; `lpad(x, n, pad)`
+ * pads a string on the left to n characters; `from_hex_utf8` reads hex digits as UTF-8 text (a value that
+ * reaches SQL as a parameter without any quote in it).
  */
 export type SqlFunction =
   | 'coalesce'
@@ -66,7 +69,11 @@ export type SqlFunction =
   | 'utf8_hex'
   | 'utf8_lossy'
   | 'is_finite'
-  | 'add_minutes';
+  | 'add_minutes'
+  | 'lpad'
+  | 'from_hex_utf8'
+  | 'list_contains'
+  | 'chr';
 
 export type SqlAggregateFunction = 'sum' | 'count' | 'min' | 'max' | 'avg' | 'min_by' | 'max_by';
 export type SqlWindowFunction = 'sum' | 'count' | 'min' | 'max' | 'lag' | 'row_number' | 'first_value';

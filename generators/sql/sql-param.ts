@@ -11,7 +11,7 @@ import type { ColumnType } from '../contract/column-type';
  * Every value is checked against its format before it reaches SQL, and no format admits a quote, a brace
  * or a control character, so a filled placeholder can never leave its literal.
  */
-export type ParamFormat = 'run_id' | 'month' | 'timestamp' | 'date' | 'object_key' | 'run_id_list' | 'path' | 'path_list';
+export type ParamFormat = 'run_id' | 'month' | 'timestamp' | 'date' | 'object_key' | 'run_id_list' | 'path' | 'path_list' | 'hex' | 'partition_key';
 
 export interface SqlParam {
   readonly name: string;
@@ -33,6 +33,10 @@ const FORMATS: Readonly<Record<ParamFormat, { readonly pattern: RegExp; readonly
   // An S3 key in a template: no quote, brace, backslash or control character can reach the SQL text.
   object_key: { pattern: /^[A-Za-z0-9][A-Za-z0-9!\-_.*()=+,;:@ /]*$/, example: 'bronze/sales/orders/ingest_date=2024-01-31/run_id=20240131T120000Z/orders.csv' },
   run_id_list: { pattern: new RegExp(`^(?:none|${RUN_ID_PATTERN.source.slice(1, -1)}(?:,${RUN_ID_PATTERN.source.slice(1, -1)})*)$`), example: '20240131T120000Z,20240201T080000Z' },
+  // Text of any content as lowercase hex digits (a header line): nothing in it can end a literal.
+  hex: { pattern: /^(?:[0-9a-f]{2})*$/, example: '69642c6174' },
+  // Partition values of silver joined by `|` (`2024|01`): digits only.
+  partition_key: { pattern: /^[0-9|]*$/, example: '2024|01' },
   // DuckDB binds these as values (never printed into SQL text): any path without a NUL.
   path: { pattern: /^[^\u0000]+$/, example: '/tmp/lake/part.parquet' },
   path_list: { pattern: /^[^\u0000]*$/, example: '/tmp/a.parquet' },

@@ -360,6 +360,18 @@ export abstract class SqlPrinter {
       case 'starts_with':
         arity(2);
         return `starts_with(${args.join(', ')})`;
+      case 'lpad':
+        arity(3);
+        return `lpad(${args.join(', ')})`;
+      case 'chr': {
+        arity(1);
+        const n = e.args[0]!;
+        if (n.kind !== 'literal' || n.value.type !== 'number' || n.value.scale !== 0) throw new Error('chr takes a code point literal');
+        return `chr(${args[0]})`;
+      }
+      case 'list_contains':
+        arity(2);
+        return this.dialectCall(e.fn, args);
       case 'contains':
       case 'split':
       case 'list_length':
@@ -380,6 +392,9 @@ export abstract class SqlPrinter {
       case 'add_minutes':
         arity(2);
         return this.dialectCall(e.fn, args);
+      case 'from_hex_utf8':
+        arity(1);
+        return this.dialectCall(e.fn, args);
       default: {
         const never: never = e.fn;
         throw new Error(`unhandled function ${String(never)}`);
@@ -395,7 +410,10 @@ export abstract class SqlPrinter {
   protected abstract regexExtractAll(e: Expr<'regex_extract_all'>): string;
   protected abstract listTransform(e: Expr<'list_transform'>): string;
   /** The functions each dialect spells its own way (see SqlFunction), arguments already printed. */
-  protected abstract dialectCall(fn: 'contains' | 'split' | 'list_length' | 'list_element' | 'list_join' | 'list_position' | 'utf8_hex' | 'utf8_lossy' | 'is_finite' | 'add_minutes', args: readonly string[]): string;
+  protected abstract dialectCall(
+    fn: 'contains' | 'split' | 'list_length' | 'list_element' | 'list_join' | 'list_position' | 'list_contains' | 'utf8_hex' | 'utf8_lossy' | 'is_finite' | 'add_minutes' | 'from_hex_utf8',
+    args: readonly string[],
+  ): string;
 
   protected aggregate(e: Expr<'aggregate'>): string {
     return this.aggregateCall(e.fn, e.args, e.distinct, e.filter);

@@ -2,7 +2,7 @@ import type { ColumnType } from '../../contract/column-type';
 import type { DatasetModel } from '../../contract/dataset-model';
 import { datasetTables } from '../../tables/lake-tables';
 import type { TableDef } from '../../tables/table-def';
-import { and, bool, call, cmp, col, int, isNull, item, nullOf, or, param, str, table, type SqlCte, type SqlExpr, type SqlFrom, type SqlQuery, type SqlSelect, type SqlSelectItem } from '../sql-node';
+import { and, call, cmp, col, int, isNull, item, nullOf, or, param, str, table, type SqlCte, type SqlExpr, type SqlFrom, type SqlQuery, type SqlSelect, type SqlSelectItem } from '../sql-node';
 import { columnSql } from './cell-rules';
 import {
   cellColumn,
@@ -60,6 +60,8 @@ const BOOLEAN: ColumnType = { kind: 'boolean' };
 const from = (name: string, alias?: string) => table(name, undefined, alias);
 const star = (): SqlSelectItem => item({ kind: 'star' });
 const isNotNull = (e: SqlExpr): SqlExpr => isNull(e, true);
+/** A condition as a selected column, in parentheses (`(x IS NULL) AS f`): plainer to read, and every parser takes it. */
+const flag = (e: SqlExpr): SqlExpr => (e.kind === 'logical' ? e : { kind: 'logical', op: 'and', operands: [e] });
 const caseOf = (whens: readonly { when: SqlExpr; then: SqlExpr }[], otherwise?: SqlExpr, type?: ColumnType): SqlExpr => ({
   kind: 'case',
   whens,
@@ -71,14 +73,14 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
   const split = recordSplit(d.source);
   const n = d.columns.length;
   const line = col('line');
-  const ctes: SqlCte[] = [];
+  const ctes: SqlCte[] = [...(options.inputs ?? [])];
   const cte = (name: string, query: SqlSelect, materialized = false) => ctes.push({ name, query, ...(materialized ? { materialized } : {}) });
 
   // 1. Cells: the fast path splits at the delimiter; lines with a quote are matched cell by cell. A carriage
   // return can end a line only at the very end of the input (elsewhere CRLF is the line end): it ends the
   // record there, as the TypeScript reader has it, but stays in the raw text of a badly quoted record.
   const text = col('_text');
-  const cr = '\r';
+  const cr = call('chr', [int(13)], STRING);
   cte('split', {
     kind: 'select',
     items: [
@@ -87,7 +89,7 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
       item(col('raw_hex')),
       item(
         caseOf(
-          [{ when: and(call('contains', [line, str(cr)], BOOLEAN), cmp('=', call('substr', [line, call('length', [line], BIGINT), int(1)]), str(cr)))!, then: call('substr', [line, int(1), { kind: 'arithmetic', op: '-', left: call('length', [line], BIGINT), right: int(1), type: BIGINT }]) }],
+          [{ when: and(call('contains', [line, cr], BOOLEAN), cmp('=', call('substr', [line, call('length', [line], BIGINT), int(1)]), cr))!, then: call('substr', [line, int(1), { kind: 'arithmetic', op: '-', left: call('length', [line], BIGINT), right: int(1), type: BIGINT }]) }],
           line,
           STRING,
         ),
@@ -163,7 +165,7 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
   cte('valued', {
     kind: 'select',
     // A null cell has no value, whatever the type would make of it (a null value may look like one: `0`).
-    items: [star(), ...columns.map((c, i) => item(c.isNull, nullColumn(i))), ...columns.map((c, i) => item(caseOf([{ when: { kind: 'not', operand: c.isNull }, then: c.value }], undefined, d.columns[i]!.type), valueColumn(i)))],
+    items: [star(), ...columns.map((c, i) => item(flag(c.isNull), nullColumn(i))), ...columns.map((c, i) => item(caseOf([{ when: { kind: 'not', operand: c.isNull }, then: c.value }], undefined, d.columns[i]!.type), valueColumn(i)))],
     from: from('masked'),
   });
   const errorWhens: { when: SqlExpr; then: SqlExpr }[] = [{ when: isNotNull(col('_record_error')), then: col('_record_error') }];
@@ -239,18 +241,19 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
 
   const tables = datasetTables(d);
   const tableOf = (layer: TableDef['layer']) => tables.find((t) => t.layer === layer)!;
+  const routedFrom: SqlFrom = options.routedTable ? table(options.routedTable.name, options.routedTable.schema) : from(RELATIONS.routed);
   const header: SqlQuery | undefined = d.source.header
     ? { kind: 'select', items: [item(cellsOf(line, cellMatches(line, split), split, d.source.quote), 'header_cells')], from: from(RELATIONS.header) }
     : undefined;
   return {
     routed,
-    silver: layerRows(d, tableOf('silver'), 'silver'),
-    quarantine: layerRows(d, tableOf('quarantine'), 'quarantine'),
-    condemned: layerRows(d, tableOf('condemned'), 'condemned'),
+    silver: layerRows(d, tableOf('silver'), 'silver', routedFrom),
+    quarantine: layerRows(d, tableOf('quarantine'), 'quarantine', routedFrom),
+    condemned: layerRows(d, tableOf('condemned'), 'condemned', routedFrom),
     counts: {
       kind: 'select',
       items: [item(col('_layer'), 'layer'), item(col('validation_error')), item(col('condemned_reason')), item({ kind: 'aggregate', fn: 'count', args: [], distinct: false, type: BIGINT }, 'row_count')],
-      from: from(RELATIONS.routed),
+      from: routedFrom,
       groupBy: [col('_layer'), col('validation_error'), col('condemned_reason')],
     },
     openQuote: {
@@ -345,15 +348,18 @@ function firstOccurrences(d: DatasetModel, options: EtlOptions, cte: (name: stri
       ? col('record', BIGINT)
       : call('concat', [col('_row_hash'), str('/'), { kind: 'cast', operand: { kind: 'window', fn: 'row_number', args: [], partitionBy: [col('_row_hash')], orderBy: [], type: BIGINT }, type: STRING, safe: false }], STRING);
   const candidate = and(isNull(col('_error')), isNull(col('_pre')))!;
-  cte('candidates', { kind: 'select', items: [item({ kind: 'star' }), item(ord, '_ord'), item(candidate, '_cand')], from: from('checked') }, unique.length >= 2);
+  // The groups a row's first occurrence is decided in, as plain columns (window keys stay simple column lists).
+  const one = unique.length === 1 ? unique[0]! : undefined;
+  const groupItems = one
+    ? [item(flag(isNull(col(valueColumn(one.index)))), '_g_null'), item(caseOf([{ when: isNull(col(valueColumn(one.index))), then: col('_row_hash') }], undefined, STRING), '_g_hash')]
+    : [];
+  cte('candidates', { kind: 'select', items: [item({ kind: 'star' }), item(ord, '_ord'), item(flag(candidate), '_cand'), ...groupItems], from: from('checked') }, unique.length >= 2);
   const ordCol = col('_ord');
   const cand = col('_cand', BOOLEAN);
 
   if (unique.length <= 1) {
     const u = unique[0];
-    const keys: SqlExpr[] = u
-      ? [cand, isNull(col(valueColumn(u.index))), caseOf([{ when: isNull(col(valueColumn(u.index))), then: col('_row_hash') }], undefined, STRING), col(valueColumn(u.index))]
-      : [cand, col('_row_hash')];
+    const keys: SqlExpr[] = u ? [cand, col('_g_null'), col('_g_hash'), col(valueColumn(u.index))] : [cand, col('_row_hash')];
     const first = cmp('=', { kind: 'window', fn: 'row_number', args: [], partitionBy: keys, orderBy: [{ expr: ordCol }], type: BIGINT }, int(1));
     const winnerHash: SqlExpr = { kind: 'window', fn: 'first_value', args: [col('_row_hash')], partitionBy: keys, orderBy: [{ expr: ordCol }], type: STRING };
     const verdict = caseOf(
@@ -376,39 +382,33 @@ function firstOccurrences(d: DatasetModel, options: EtlOptions, cte: (name: stri
   let acc: SqlExpr = { kind: 'literal', value: { type: 'boolean', value: false } };
   let rej: SqlExpr = acc;
   let source = 'candidates';
+  const minBy = (value: SqlExpr, k: SqlExpr): SqlExpr => ({ kind: 'window', fn: 'min', args: [value], partitionBy: [k], orderBy: [] });
+  // A group's minimum is NULL where the group has no such row: a comparison with it is then false, never NULL.
+  const known = (min: SqlExpr, op: '=' | '<'): SqlExpr => and(isNotNull(min), cmp(op, min, ordCol))!;
   for (let r = 1; r <= rounds; r++) {
+    // Each group's first row among those not yet rejected, then whether a row is first in all its groups.
     const open = and(cand, { kind: 'not', operand: rej })!;
-    // Comparisons with a group's minimum are NULL where the group has no such row: never let NULL into the flags.
-    const known = (e: SqlExpr): SqlExpr => call('coalesce', [e, bool(false)], BOOLEAN);
-    const firstAmongOpen = keys.map((k) =>
-      or(isNull(k), known(cmp('=', { kind: 'window', fn: 'min', args: [caseOf([{ when: open, then: ordCol }])], partitionBy: [k], orderBy: [], type: undefined }, ordCol))),
-    );
-    const accepted = or(acc, and(open, { kind: 'not', operand: acc }, ...firstAmongOpen)!);
-    cte(`accept_${r}`, { kind: 'select', items: [item({ kind: 'star' }), item(accepted, `_acc${r}`)], from: from(source) });
+    cte(`open_${r}`, { kind: 'select', items: [item({ kind: 'star' }), ...keys.map((k, x) => item(minBy(caseOf([{ when: open, then: ordCol }]), k), `_o${r}_${x}`))], from: from(source) });
+    const firstAmongOpen = keys.map((k, x) => or(isNull(k), known(col(`_o${r}_${x}`), '=')));
+    const accepted = or(and(open, { kind: 'not', operand: acc }, ...firstAmongOpen)!, acc);
+    cte(`accept_${r}`, { kind: 'select', items: [item({ kind: 'star' }), item(flag(accepted), `_acc${r}`)], from: from(`open_${r}`) });
     const accNow = col(`_acc${r}`, BOOLEAN);
-    const acceptedBefore = keys.map((k, x) => ({ k, x, min: { kind: 'window', fn: 'min', args: [caseOf([{ when: accNow, then: ordCol }])], partitionBy: [k], orderBy: [], type: undefined } as SqlExpr }));
-    const rejected = or(rej, and(cand, { kind: 'not', operand: accNow }, or(...acceptedBefore.map(({ k, min }) => and(isNotNull(k), known(cmp('<', min, ordCol)))!)))!);
-    const last = r === rounds;
-    cte(
-      `reject_${r}`,
-      {
-        kind: 'select',
-        items: [item({ kind: 'star' }), item(rejected, `_rej${r}`), ...(last ? acceptedBefore.map(({ min, x }) => item(min, `_a${x}`)) : [])],
-        from: from(`accept_${r}`),
-      },
-      true,
-    );
+    // Each group's first accepted row: a row after it in the group is rejected.
+    cte(`first_${r}`, { kind: 'select', items: [item({ kind: 'star' }), ...keys.map((k, x) => item(minBy(caseOf([{ when: accNow, then: ordCol }]), k), `_f${r}_${x}`))], from: from(`accept_${r}`) });
+    const rejected = or(and(cand, { kind: 'not', operand: accNow }, or(...keys.map((k, x) => and(isNotNull(k), known(col(`_f${r}_${x}`), '<'))!)))!, rej);
+    cte(`reject_${r}`, { kind: 'select', items: [item({ kind: 'star' }), item(flag(rejected), `_rej${r}`)], from: from(`first_${r}`) }, true);
     acc = accNow;
     rej = col(`_rej${r}`, BOOLEAN);
     source = `reject_${r}`;
   }
+  const last = (x: number) => col(`_f${rounds}_${x}`);
   const verdict = caseOf(
     [
       { when: { kind: 'not', operand: cand }, then: nullOf(STRING) },
       { when: acc, then: str('silver') },
       { when: { kind: 'not', operand: rej }, then: str('undecided') },
-      { when: and(isNotNull(col('_row_hash')), cmp('<', col('_a0'), ordCol))!, then: str('duplicate') },
-      ...unique.map(({ column, index }, k) => ({ when: and(isNotNull(col(valueColumn(index))), cmp('<', col(`_a${k + 1}`), ordCol))!, then: str(`unique:${column.name}`) })),
+      { when: and(isNotNull(col('_row_hash')), cmp('<', last(0), ordCol))!, then: str('duplicate') },
+      ...unique.map(({ column, index }, k) => ({ when: and(isNotNull(col(valueColumn(index))), cmp('<', last(k + 1), ordCol))!, then: str(`unique:${column.name}`) })),
     ],
     str('undecided'),
     STRING,
@@ -431,7 +431,7 @@ function finalErrorOf(): SqlExpr {
 }
 
 /** One table's rows from `routed`, columns in the table's order (the Glue table's and the TypeScript engine's). */
-function layerRows(d: DatasetModel, t: TableDef, layer: 'silver' | 'quarantine' | 'condemned'): SqlQuery {
+function layerRows(d: DatasetModel, t: TableDef, layer: 'silver' | 'quarantine' | 'condemned', routedFrom: SqlFrom): SqlQuery {
   const items: SqlSelectItem[] = t.columns.map((c) => {
     const i = d.columns.findIndex((x) => x.name === c.name);
     if (i >= 0) return item(layer === 'silver' ? col(valueColumn(i)) : col(cellColumn(i)), c.name);
@@ -456,5 +456,5 @@ function layerRows(d: DatasetModel, t: TableDef, layer: 'silver' | 'quarantine' 
     }
   });
   const partitions = layer === 'silver' ? d.partitions.map((p) => item(col(p.name), p.name)) : [];
-  return { kind: 'select', items: [...items, ...partitions], from: from(RELATIONS.routed), where: cmp('=', col('_layer'), str(layer)) };
+  return { kind: 'select', items: [...items, ...partitions], from: routedFrom, where: cmp('=', col('_layer'), str(layer)) };
 }

@@ -1,4 +1,5 @@
 import type { ColumnModel, DatasetModel } from '../../contract/dataset-model';
+import type { SqlCte } from '../sql-node';
 import type { SqlParam } from '../sql-param';
 
 /**
@@ -56,4 +57,8 @@ export interface EtlOptions {
    * always exact with fewer); records still undecided after them are routed `undecided`.
    */
   readonly rounds?: number;
+  /** CTEs that provide the input relations (Athena builds them over its bronze lines table); DuckDB loads tables. */
+  readonly inputs?: readonly SqlCte[];
+  /** Where the routed rows are read from by the per-table queries (default: `routed`). */
+  readonly routedTable?: { readonly schema: string; readonly name: string };
 }
