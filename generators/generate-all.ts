@@ -3,6 +3,7 @@ import type { BucketNames } from './ddl/athena-ddl';
 import { generateDdl } from './ddl/generate-ddl';
 import { mergeFileMaps, type FileMap } from './file-map';
 import { generateSql } from './sql/generate-sql';
+import { generateEtlSql } from './sql/etl/generate-etl-sql';
 import { generateValidators } from './validator/generate-validators';
 
 export interface BuildConfig {
@@ -11,5 +12,5 @@ export interface BuildConfig {
 
 /** Every artifact `lakec build` writes, from one model. Pure. */
 export function generateAll(model: LakeModel, config: BuildConfig): FileMap {
-  return mergeFileMaps(generateDdl(model, config), generateSql(model, config), generateValidators(model));
+  return mergeFileMaps(generateDdl(model, config), generateSql(model, config), generateEtlSql(model, config), generateValidators(model));
 }
