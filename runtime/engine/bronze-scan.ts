@@ -26,6 +26,8 @@ export interface BronzeScan {
   readonly sha256: string;
   /** Bytes of CSV after decompression and the BOM. */
   readonly contentBytes: number;
+  /** The content began with a UTF-8 byte order mark (removed). */
+  readonly bom: boolean;
   /** Lines (records): the last one counts when it has bytes but no line end. */
   readonly lines: number;
   /**
@@ -107,6 +109,7 @@ export async function scanDelivery(input: Readable, o: ScanOptions): Promise<Bro
 /** The line structure of CSV content pushed in chunks. */
 class LineScan {
   private atStart = true;
+  private bom = false;
   private pendingBom: Buffer | undefined;
   /** Bytes after the last line feed seen (an unfinished line). */
   private tail: Buffer = Buffer.alloc(0);
@@ -133,7 +136,10 @@ class LineScan {
         return Buffer.alloc(0);
       }
       this.atStart = false;
-      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+        this.bom = true;
+      }
     }
     if (data.length === 0) return data;
     this.contentBytes += data.length;
@@ -182,6 +188,7 @@ class LineScan {
     const absent = [...this.candidates][0];
     return {
       contentBytes: this.contentBytes,
+      bom: this.bom,
       lines: this.lines,
       carriageReturns: this.cr,
       utf8: this.utf8,

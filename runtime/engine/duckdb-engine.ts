@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import { CsvReader, DEFAULT_MAX_RECORD_BYTES, RecordStatus } from '../csv/csv-reader';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-reader';
 import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys, partitionPath } from '../lake-keys';
 import { Breaker, recentErrors } from '../pipeline/breaker';
@@ -20,7 +20,8 @@ import type { RunSummary } from '../pipeline/run-summary';
 import { runIdCandidates, utcDate } from '../publish/run-id';
 import { readPublished, type PartitionFiles, type PublishedRun } from '../publish/silver-published';
 import type { NewObjectWriter, Storage } from '../storage/storage';
-import { NumberedLines, opensQuote, scanDelivery, type BronzeScan } from './bronze-scan';
+import { NumberedLines, scanDelivery, type BronzeScan } from './bronze-scan';
+import { EngineLimit, readHeaderLine, RejectedFile } from './header-line';
 import type { DuckDbEtlPlan } from './duckdb-plan';
 
 export interface DuckDbRunOptions {
@@ -45,10 +46,6 @@ export interface DuckDbRunOptions {
   readonly onPhase?: (phase: 'scan' | 'lines' | 'routed' | 'copy' | 'move', seconds: number) => void;
 }
 
-/** The file as a whole cannot be taken in (status `rejected`, as the TypeScript engine decides). */
-class RejectedFile extends Error {}
-/** The SQL engine cannot read this file as the TypeScript engine would (status `failed`, nothing published). */
-class EngineLimit extends Error {}
 
 const LAYERS = ['silver', 'quarantine', 'condemned'] as const;
 type Layer = (typeof LAYERS)[number];
@@ -261,28 +258,6 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     metrics: [],
   };
   return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
-}
-
-/** The header record, as runtime/csv/csv-reader.ts reads it: its cells, or why the file is rejected. */
-function readHeaderLine(d: DatasetDescriptor, line: Buffer, moreLines: boolean): string[] | string {
-  let cells: string[] | string = 'the file is empty: it has no header';
-  const reader = new CsvReader({ delimiter: d.source.delimiter, quote: d.source.quote, maxRecordBytes: Number.MAX_SAFE_INTEGER }, (r) => {
-    if (r.recordNumber !== 1) return;
-    if (r.status === RecordStatus.utf8) cells = 'the header is not valid UTF-8';
-    else if (r.status === RecordStatus.quote) cells = 'the header is badly quoted';
-    else {
-      const rec = r.record;
-      const out: string[] = [];
-      for (let k = 0; k < rec.cellCount; k++) out.push(Buffer.from(rec.text.slice(rec.starts[k], rec.ends[k]), 'latin1').toString('utf8'));
-      cells = out;
-    }
-  });
-  reader.push(line);
-  reader.end();
-  if (cells === 'the header is badly quoted' && moreLines && opensQuote(line.toString('latin1'), d.source.delimiter, d.source.quote)) {
-    throw new EngineLimit('the header has a quoted cell that is not closed on its line; the SQL engines read one record per line. Run this delivery with --engine ts');
-  }
-  return cells;
 }
 
 interface Duck {
