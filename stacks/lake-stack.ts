@@ -5,6 +5,7 @@ import { datasetKey } from '../generators/contract/dataset-id';
 import { datasetsOf, findContract, goldsOf, type LakeModel } from '../generators/contract/lake-model';
 import { EtlPipeline, EtlRuntimeLayer } from './compute/etl-pipeline';
 import { GoldRefresh } from './orchestration/gold-refresh';
+import { Backfill, BackfillWorkgroups } from './orchestration/backfill';
 import { lakeTables } from '../generators/tables/lake-tables';
 import { FinanceAccess } from './access/finance-access';
 import { AuditTrail } from './audit/audit-trail';
@@ -59,7 +60,7 @@ export class LakeStack extends TerraformStack {
 
     const buckets = new LakeBuckets(this, 'buckets', { env, keys, trailName: ctx.trailName, etlRolePattern: etlNamePattern(env) });
     const byKey = new Map(model.contracts.map((c) => [`${c.id.domain}.${c.id.name}@${c.id.schemaV}`, c]));
-    new GlueCatalog(this, 'catalog', {
+    const catalog = new GlueCatalog(this, 'catalog', {
       account: env.account,
       tables: lakeTables(model),
       classification: (t) => byKey.get(`${t.contract.domain}.${t.contract.name}@${t.contract.schemaV}`)!.classification,
@@ -67,6 +68,7 @@ export class LakeStack extends TerraformStack {
       catalogKey: keys.keys.catalog,
     });
     new AthenaWorkgroups(this, 'athena', ctx);
+    new BackfillWorkgroups(this, 'backfill-athena', ctx);
     const deadLetters = new DeadLetterQueue(this, 'dead-letters', ctx);
 
     const platformTopic = new AlarmTopic(this, 'platform-alarms', {
@@ -92,6 +94,7 @@ export class LakeStack extends TerraformStack {
     const runtimeLayer = new EtlRuntimeLayer(this, 'etl-runtime', ctx);
     for (const dataset of datasetsOf(model)) {
       new EtlPipeline(this, `etl-${contractSlug(dataset.id)}`, { ctx, dataset, layer: runtimeLayer.layer, topic: domainTopics.get(dataset.id.domain)!.topic });
+      new Backfill(this, `backfill-${contractSlug(dataset.id)}`, { ctx, dataset, bronzeDatabase: catalog.databases.get(`bronze_${dataset.id.domain}`)!, topic: domainTopics.get(dataset.id.domain)!.topic });
     }
     for (const gold of goldsOf(model)) {
       const source = findContract(model, gold.from);

@@ -10,7 +10,7 @@ export const ROLE_INLINE_POLICY_LIMIT = 10_240;
 export const MANAGED_POLICY_LIMIT = 6_144;
 
 /** What the role is for, in its tags: policy checks read them from the synthesized JSON. */
-export type RoleKind = 'etl' | 'gold-publisher' | 'gold-trigger' | 'finance' | 'trail-logs';
+export type RoleKind = 'etl' | 'gold-publisher' | 'gold-trigger' | 'finance' | 'trail-logs' | 'backfill';
 
 export interface LakeRoleProps {
   readonly name: string;

@@ -176,8 +176,13 @@ function bucketPolicyStatements(b: LakeBucket, props: LakeBucketsProps): Stateme
     Resource: [objects],
     Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': algorithms }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
   });
-  // CloudTrail writes its files to access-logs with the platform key; the Gold refresh's Athena results use the gold key.
-  const allowedKeys = [...(b.key ? [b.key] : []), ...(b.role === 'access-logs' ? [props.keys.keys.platform] : []), ...(b.role === 'athena-results' ? [props.keys.keys.gold] : [])];
+  // CloudTrail writes its files to access-logs with the platform key; the Gold refresh's Athena results use the
+  // gold key, the backfills' writing workgroups the silver and quarantine keys (stacks/orchestration/backfill.ts).
+  const allowedKeys = [
+    ...(b.key ? [b.key] : []),
+    ...(b.role === 'access-logs' ? [props.keys.keys.platform] : []),
+    ...(b.role === 'athena-results' ? [props.keys.keys.gold, props.keys.keys.silver, props.keys.keys.quarantine] : []),
+  ];
   if (allowedKeys.length) {
     statements.push({
       Sid: 'DenyOtherKmsKey',

@@ -58,7 +58,8 @@ describe('the example contracts synthesized (cdktf Testing helpers)', () => {
     const model = loadModel();
     const buckets = dataBucketNames('acme-lake', 'dev');
     const tables = lakeTables(model);
-    expect(Object.keys((doc.resource as Record<string, object>)['aws_glue_catalog_table']!)).toHaveLength(tables.length);
+    // Besides them, each dataset's Athena backfill reads bronze through a lines table (stacks/orchestration/backfill.ts).
+    expect(Object.keys((doc.resource as Record<string, object>)['aws_glue_catalog_table']!).filter((k) => !k.endsWith('-lines-table'))).toHaveLength(tables.length);
     for (const t of tables) {
       const glue = resourceOf(doc, GlueCatalogTable.tfResourceType, `catalog-table-${t.database}-${t.name}`) as { name: string; parameters: Record<string, string>; storage_descriptor: { location: string; columns: { name: string; type: string }[] }; partition_keys: { name: string }[] };
       expect(glue.name).toBe(t.name);

@@ -1,0 +1,194 @@
+import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { datasetKey } from '../../generators/contract/dataset-id';
+import type { DatasetModel } from '../../generators/contract/dataset-model';
+import { athenaEtlPlan, LINES_REGEX, LINES_SERDE, linesTableProperties } from '../../generators/sql/etl/athena-etl';
+import { TABLE_PARAM_CLASSIFICATION, TABLE_PARAM_CONTRACT, TABLE_PARAM_LAYER } from '../catalog/glue-catalog';
+import { LAMBDA_ENV, LAMBDA_WORKGROUP_ENV } from '../../runtime/lambda/handler';
+import { LakeRole } from '../access/lake-role';
+import { lambdaFunctionArn, logGroupArn, servicePrincipal, sqsQueueArn, stateMachineArn } from '../arns';
+import { assumeRolePolicy } from '../iam/policy-document';
+import type { LakeContext } from '../lake-context';
+import { contractSlug, lambdaLogGroupName, NAME_LIMITS, resourceName, stateMachineLogGroupName } from '../names';
+import { logGroup } from '../observability/log-group';
+import { ATHENA_ENGINE_VERSION } from '../query/athena-workgroups';
+import { tfJson, tfLiteral, tfLiteralMap } from '../terraform-string';
+import { BACKFILL_HANDLER, backfillPackage } from './backfill-code';
+import { backfillDefinition } from './backfill-definition';
+import { BACKFILL_RESULTS_PREFIX, backfillName, backfillWorkgroups } from './backfill-names';
+import { backfillFunctionPolicy, backfillStateMachinePolicy } from './backfill-policy';
+
+/**
+ * The two Athena workgroups every backfill of an environment writes through: Athena encrypts what CREATE
+ * TABLE AS and INSERT INTO write with the workgroup's result encryption, and the silver and quarantine
+ * buckets each accept only their own key. Enforced, encrypted, cut off and measured like the others.
+ */
+export class BackfillWorkgroups extends Construct {
+  constructor(scope: Construct, id: string, ctx: LakeContext) {
+    super(scope, id);
+    const names = backfillWorkgroups(ctx.env);
+    for (const layer of ['silver', 'quarantine'] as const) {
+      new AthenaWorkgroup(this, `${layer}-workgroup`, {
+        name: names[layer],
+        description: `lakec backfills: writes ${layer} (encrypted with the ${layer} key)`,
+        state: 'ENABLED',
+        forceDestroy: false,
+        configuration: {
+          enforceWorkgroupConfiguration: true,
+          publishCloudwatchMetricsEnabled: true,
+          bytesScannedCutoffPerQuery: ctx.env.bytesScannedCutoff,
+          requesterPaysEnabled: false,
+          engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+          resultConfiguration: {
+            outputLocation: `s3://${ctx.bucketNames['athena-results']}/${BACKFILL_RESULTS_PREFIX[layer]}`,
+            expectedBucketOwner: ctx.env.account,
+            encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: ctx.keyArns[layer] },
+            aclConfiguration: { s3AclOption: 'BUCKET_OWNER_FULL_CONTROL' },
+          },
+        },
+      });
+    }
+  }
+}
+
+/**
+ * Everything one dataset contract adds to backfill it with Athena: the lines table over its bronze prefix
+ * (the deliveries a line per row), its backfill Lambda (runtime/engine/backfill-handler.ts) with its role and
+ * log group, and its state machine (backfill-definition.ts) with its role, log group and an alarm on failed
+ * and timed-out executions to the domain's topic. Start it with `{"from": "YYYY-MM", "to": "YYYY-MM"}`.
+ */
+export class Backfill extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly function: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: { ctx: LakeContext; dataset: DatasetModel; bronzeDatabase: GlueCatalogDatabase; topic: SnsTopic }) {
+    super(scope, id);
+    const { ctx, dataset: d } = props;
+    const { env } = ctx;
+    const key = datasetKey(d.id);
+    const name = backfillName(env, d.id);
+    const plan = athenaEtlPlan(d, { buckets: ctx.dataBuckets, resultsBucket: ctx.bucketNames['athena-results'] });
+
+    new GlueCatalogTable(this, 'lines-table', {
+      catalogId: env.account,
+      databaseName: props.bronzeDatabase.name,
+      name: tfLiteral(plan.linesTable.name),
+      description: tfLiteral(`Bronze deliveries of ${key} a line per row, for Athena backfills: lakec splits and checks the cells.`),
+      tableType: 'EXTERNAL_TABLE',
+      parameters: tfLiteralMap({
+        EXTERNAL: 'TRUE',
+        classification: 'text',
+        ...Object.fromEntries(linesTableProperties(d, ctx.dataBuckets)),
+        [TABLE_PARAM_CONTRACT]: key,
+        [TABLE_PARAM_CLASSIFICATION]: d.classification,
+        [TABLE_PARAM_LAYER]: 'bronze',
+      }),
+      partitionKeys: [{ name: 'ingest_date', type: 'string', comment: 'UTC date the delivery arrived (YYYY-MM-DD).' }],
+      storageDescriptor: {
+        location: tfLiteral(`s3://${ctx.bucketNames.bronze}/bronze/${d.id.domain}/${d.id.name}/`),
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        compressed: false,
+        serDeInfo: { serializationLibrary: LINES_SERDE, parameters: tfLiteralMap({ 'input.regex': LINES_REGEX }) },
+        columns: [{ name: 'line', type: 'string', comment: 'One line of a delivery, exactly as delivered (the line end removed).' }],
+      },
+    });
+
+    const functionLogs = lambdaLogGroupName(name);
+    const fnLogGroup = logGroup(this, 'function-log-group', env, functionLogs, ctx.keyArns.platform);
+    const fnRole = new LakeRole(this, 'function-role', {
+      name: resourceName(env, ['backfill-fn', contractSlug(d.id)], NAME_LIMITS.iamRole),
+      description: tfLiteral(`Backfill steps of ${key}: read deliveries, publish runs, replace reader views`),
+      kind: 'backfill',
+      contract: key,
+      trust: assumeRolePolicy({ Service: servicePrincipal('lambda') }),
+      policy: backfillFunctionPolicy(ctx, d, ctx.workgroups.platform, functionLogs),
+    });
+    const pkg = backfillPackage(d);
+    const code = new TerraformAsset(this, 'code', { path: pkg.file, type: AssetType.FILE, assetHash: pkg.hash });
+    const l = env.etlLambda;
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: name,
+      description: tfLiteral(`lakec Athena backfill steps of ${key}`),
+      role: fnRole.role.arn,
+      runtime: l.runtime,
+      architectures: [l.architecture],
+      handler: BACKFILL_HANDLER,
+      filename: code.path,
+      sourceCodeHash: pkg.base64Sha256,
+      memorySize: l.memoryMb,
+      // Preparing a delivery reads it whole (SHA-256, line ends): the longest a function may run.
+      timeout: 900,
+      reservedConcurrentExecutions: 2,
+      tracingConfig: { mode: 'Active' },
+      deadLetterConfig: { targetArn: sqsQueueArn(env, ctx.deadLetterQueue) },
+      kmsKeyArn: ctx.keyArns.platform,
+      loggingConfig: { logFormat: 'Text', logGroup: functionLogs },
+      environment: {
+        variables: {
+          [LAMBDA_ENV.bronze]: ctx.bucketNames.bronze,
+          [LAMBDA_ENV.silver]: ctx.bucketNames.silver,
+          [LAMBDA_ENV.gold]: ctx.bucketNames.gold,
+          [LAMBDA_ENV.quarantine]: ctx.bucketNames.quarantine,
+          [LAMBDA_WORKGROUP_ENV]: ctx.workgroups.platform,
+        },
+      },
+      tags: { 'lakec:contract': tfLiteral(key) },
+      dependsOn: [fnLogGroup, fnRole.policy],
+    });
+
+    const workgroups = { platform: ctx.workgroups.platform, ...backfillWorkgroups(env) };
+    const machineLogs = stateMachineLogGroupName(name);
+    const machineLogGroup = logGroup(this, 'log-group', env, machineLogs, ctx.keyArns.platform);
+    const role = new LakeRole(this, 'role', {
+      name,
+      description: tfLiteral(`Athena backfill of ${key}: its bronze deliveries into its silver, quarantine and condemned prefixes`),
+      kind: 'backfill',
+      contract: key,
+      trust: assumeRolePolicy({ Service: servicePrincipal('states') }, {
+        StringEquals: { 'aws:SourceAccount': env.account },
+        ArnLike: { 'aws:SourceArn': stateMachineArn(env, name) },
+      }),
+      policy: backfillStateMachinePolicy(ctx, d, plan, workgroups, name),
+    });
+    const definition = backfillDefinition(plan, { workgroups, functionArn: lambdaFunctionArn(env, name) }, `Athena backfill of ${key} (lakec): {"from": "YYYY-MM", "to": "YYYY-MM"}`);
+    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+      name,
+      type: 'STANDARD',
+      roleArn: role.role.arn,
+      definition: tfJson(definition),
+      loggingConfiguration: { level: 'ALL', includeExecutionData: true, logDestination: `${logGroupArn(env, machineLogs)}:*` },
+      tracingConfiguration: { enabled: true },
+      tags: { 'lakec:contract': tfLiteral(key) },
+      dependsOn: [machineLogGroup, role.policy, this.function],
+    });
+
+    for (const [metric, what] of [
+      ['ExecutionsFailed', 'failed (a run halted, failed, or a step failed)'],
+      ['ExecutionsTimedOut', 'timed out'],
+    ] as const) {
+      new CloudwatchMetricAlarm(this, `alarm-${metric}`, {
+        alarmName: resourceName(env, ['backfill', contractSlug(d.id), metric], NAME_LIMITS.alarm),
+        alarmDescription: tfLiteral(`An Athena backfill of ${key} ${what}; the runs published before it stay. See the execution history.`),
+        namespace: 'AWS/States',
+        metricName: metric,
+        dimensions: { StateMachineArn: stateMachineArn(env, name) },
+        statistic: 'Sum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [props.topic.arn],
+        okActions: [props.topic.arn],
+      });
+    }
+  }
+}
