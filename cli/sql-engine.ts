@@ -9,5 +9,6 @@ import type { RunSummary } from '../runtime/pipeline/run-summary';
  */
 export function runOnDuckDb(d: DatasetModel, options: Omit<DuckDbRunOptions, 'plan'>): Promise<RunSummary> {
   const threads = process.env.LAKEC_DUCKDB_THREADS ? Number(process.env.LAKEC_DUCKDB_THREADS) : undefined;
-  return runDeliveryOnDuckDb({ ...options, plan: duckDbEtlPlan(d), ...(threads ? { threads } : {}) });
+  const memoryLimit = process.env.LAKEC_DUCKDB_MEMORY || undefined;
+  return runDeliveryOnDuckDb({ ...options, plan: duckDbEtlPlan(d), ...(threads ? { threads } : {}), ...(memoryLimit ? { memoryLimit } : {}) });
 }

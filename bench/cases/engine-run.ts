@@ -21,6 +21,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     input: { kind: 'file', path: file! },
     publish: true,
     threads: Number(threads ?? 2),
+    ...(process.env.LAKEC_DUCKDB_MEMORY ? { memoryLimit: process.env.LAKEC_DUCKDB_MEMORY } : {}),
     onPhase: (name, seconds) => (phases[name] = (phases[name] ?? 0) + seconds),
   });
   if (s.status !== 'published') throw new Error(`run ${s.status}: ${s.message}`);

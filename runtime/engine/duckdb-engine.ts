@@ -40,6 +40,8 @@ export interface DuckDbRunOptions {
   readonly maxRecordBytes?: number;
   /** DuckDB worker threads (default: DuckDB's, one per core). */
   readonly threads?: number;
+  /** DuckDB's memory_limit, e.g. '2GB' (default: DuckDB's, 80 % of RAM); past it DuckDB spills to the temp directory. */
+  readonly memoryLimit?: string;
   /** Where DuckDB and the engine keep temporary files (default: os.tmpdir()). */
   readonly tempDir?: string;
   /** Seconds each phase took (`scan`, `lines`, `routed`, `copy`, `move`): for benchmarks. */
@@ -169,7 +171,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     }
 
     // 3. DuckDB: the lines, the published rows, the validation.
-    db = await openDuck(o.threads, work);
+    db = await openDuck(o.threads, o.memoryLimit, work);
     const firstRecord = d.source.header ? 2 : 1;
     const loaded = await loadLines(db, d, scan, localSource, gzip, firstRecord, work, maxRecordBytes);
     await db.run(d.source.header ? 'CREATE OR REPLACE TEMP TABLE bronze_header AS SELECT CAST($line AS VARCHAR) AS line' : 'CREATE OR REPLACE TEMP TABLE bronze_header AS SELECT CAST(NULL AS VARCHAR) AS line WHERE FALSE', d.source.header ? { line: scan.firstLine!.toString('utf8') } : undefined);
@@ -267,13 +269,14 @@ interface Duck {
   close(): void;
 }
 
-async function openDuck(threads: number | undefined, work: string): Promise<Duck> {
+async function openDuck(threads: number | undefined, memoryLimit: string | undefined, work: string): Promise<Duck> {
   // Loaded on first use: the CLI's other commands never pay for DuckDB.
   const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
   const spill = join(work, 'duckdb-spill');
   await mkdir(spill, { recursive: true });
   const instance: DuckDBInstance = await Instance.create(':memory:', {
     ...(threads ? { threads: String(threads) } : {}),
+    ...(memoryLimit ? { memory_limit: memoryLimit } : {}),
     temp_directory: spill,
   });
   const connection = await instance.connect();

@@ -129,7 +129,7 @@ test("the build's hostile contract: keywords as names, every type, `\\N` nulls â
         break;
       case 'date':
       case 'timestamp':
-        sample[c.name] = c.allowed ?? (c.min ? [c.min, '2024-02-30', ''] : ['x']);
+        sample[c.name] = c.allowed ? [...c.allowed] : (c.min ? [c.min, '2024-02-30', ''] : ['x']);
         break;
     }
   }

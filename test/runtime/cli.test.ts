@@ -58,7 +58,7 @@ describe('lakec run', () => {
     expect(r.out).toMatch(/replaced +earlier run of this delivery: /);
   }, 60_000);
 
-  test('a rejected file exits 1 with the reason; usage errors exit 2; the DuckDB engine is refused clearly', async () => {
+  test('a rejected file exits 1 with the reason; usage errors exit 2; the DuckDB engine runs the same delivery', async () => {
     const bad = join(t.dir, 'bad.csv');
     writeFileSync(bad, 'transaction_id,amount\nX,1\n');
     const rejected = await lakec('run', 'mortgages.transactions', bad, ...common);
@@ -67,7 +67,7 @@ describe('lakec run', () => {
     expect((await lakec('run', 'mortgages.transactions', file, ...common, '--run-id', 'yesterday')).code).toBe(2);
     expect((await lakec('run', 'mortgages.transactions', file, ...common, '--engine', 'spark')).code).toBe(2);
     const duck = await lakec('run', 'mortgages.transactions', file, ...common, '--engine', 'duckdb');
-    expect([duck.code, duck.err]).toEqual([1, expect.stringMatching(/--engine duckdb is not available yet/)]);
+    expect([duck.code, duck.out]).toEqual([0, expect.stringMatching(/rows in +6\n {2}silver +4\n {2}quarantined +1 .*\n {2}condemned +1 /)]);
     const unknown = await lakec('run', 'mortgages.transaction', file, ...common);
     expect([unknown.code, unknown.err]).toEqual([1, expect.stringMatching(/no dataset contract mortgages\.transaction \(did you mean mortgages\.transactions\?\)/)]);
     expect((await lakec('run', 'finance.account_balances', file, ...common)).err).toMatch(/is a gold contract/);
