@@ -5,7 +5,7 @@ import { AthenaPrinter } from '../../generators/sql/athena-printer';
 import { datasetViewStatements, goldViewStatement } from '../../generators/sql/reader-views';
 import type { SqlStatement } from '../../generators/sql/sql-node';
 import { dataBucketNames } from '../../generators/tables/bucket-names';
-import { datasetTables, lakeTables } from '../../generators/tables/lake-tables';
+import { datasetTables, glueTables, lakeTables } from '../../generators/tables/lake-tables';
 import type { TableDef } from '../../generators/tables/table-def';
 import { AthenaQueryError } from '../../runtime/aws/athena-runner';
 import { glueTableDrift, type ExpectedGlueTable, type TableDrift } from '../../runtime/aws/glue-drift';
@@ -54,7 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const glue = new GlueClient({ region: env.region });
   const drift: TableDrift[] = [];
   try {
-    for (const t of lakeTables(model)) {
+    for (const t of glueTables(model)) {
       const d = await glueTableDrift(glue, expectedGlueTable(t, env), env.account);
       if (d.problems.length) drift.push(d);
     }
@@ -83,7 +83,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ environment: env.name, workgroup: workGroup, dry_run: dryRun, ok, drift, views: plans.map((p) => ({ view: p.view, runs: p.runs, replaced: applied.includes(p.view), ...(dryRun ? { sql: p.sql } : {}) })), ...(failure ? { error: failure } : {}) }, null, 2)}\n`);
   } else {
     const lines = [`lakec deploy-sql ${env.name}: ${drift.length ? 'DRIFT — no view replaced' : failure ? 'FAILED' : dryRun ? 'DRY RUN — nothing replaced' : 'views replaced'} (Athena workgroup ${workGroup}, lake ${storage.location})`];
-    const tables = lakeTables(model).length;
+    const tables = glueTables(model).length;
     lines.push(drift.length ? `  glue  ${drift.length} of ${tables} tables differ from their contracts:` : `  glue  ${tables} tables match their contracts`);
     for (const d of drift) for (const p of d.problems) lines.push(`        ${d.table}: ${p}`);
     for (const p of plans) lines.push(`  view  ${p.view.padEnd(Math.max(...plans.map((x) => x.view.length)))}  ${p.runs.length ? `${p.runs.length} published run${p.runs.length > 1 ? 's' : ''}` : 'nothing published (empty)'}${dryRun ? '' : applied.includes(p.view) ? '' : '  NOT replaced'}`);

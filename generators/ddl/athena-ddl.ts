@@ -50,7 +50,7 @@ export function projectionProperties(key: PartitionKey): [string, string][] {
 /** Every table property Athena needs: projection on, each key's projection, the location template, format. */
 export function tableProperties(t: TableDef, buckets: BucketNames): [string, string][] {
   return [
-    ...(t.storage.kind === 'csv' && t.storage.skipHeaderLines > 0 ? ([['skip.header.line.count', String(t.storage.skipHeaderLines)]] as [string, string][]) : []),
+    ...(t.storage.kind !== 'parquet' && t.storage.skipHeaderLines > 0 ? ([['skip.header.line.count', String(t.storage.skipHeaderLines)]] as [string, string][]) : []),
     ...(t.storage.kind === 'parquet' ? ([['parquet.compression', 'SNAPPY']] as [string, string][]) : []),
     ['projection.enabled', 'true'],
     ...t.partitionKeys.flatMap(projectionProperties),
@@ -75,6 +75,14 @@ export function storageFormat(s: TableStorage): StorageFormat {
         inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
         outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
       };
+    case 'lines':
+      // A regex SerDe whose one group is the whole line, whatever it holds (`(?s)`: even U+2028).
+      return {
+        serde: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+        serdeParameters: [['input.regex', '(?s)(.*)']],
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+      };
     case 'parquet':
       return {
         serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
@@ -90,7 +98,7 @@ export function athenaCreateTable(t: TableDef, buckets: BucketNames): string {
   const columnLines = t.columns.map((c) => `  ${hiveIdentifier(c.name)} ${hiveType(c.type)} COMMENT ${hiveString(c.comment)}`);
   const keyLines = t.partitionKeys.map((k) => `  ${hiveIdentifier(k.name)} ${hiveType(k.type)} COMMENT ${hiveString(k.comment)}`);
   const storage =
-    t.storage.kind === 'csv'
+    t.storage.kind !== 'parquet'
       ? [
           `ROW FORMAT SERDE ${hiveString(storageFormat(t.storage).serde)}`,
           `WITH SERDEPROPERTIES (${storageFormat(t.storage).serdeParameters.map(([k, v]) => `${hiveString(k)}=${hiveString(v)}`).join(', ')})`,

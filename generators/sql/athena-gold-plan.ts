@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { datasetKey } from '../contract/dataset-id';
 import type { DatasetModel } from '../contract/dataset-model';
 import type { GoldModel } from '../contract/gold-model';
 import { goldsOf, type LakeModel } from '../contract/lake-model';
 import type { BucketNames } from '../ddl/athena-ddl';
+import { companionTableName } from '../tables/lake-tables';
 import { AthenaPrinter } from './athena-printer';
 import { goldSource } from './gold-source';
 import { goldQuery, goldTableOf, type Relation } from './gold-query';
@@ -101,9 +101,7 @@ export function athenaGoldRuns(model: LakeModel, buckets: BucketNames): Readonly
 
 /** `{name}_{v}__gold_run`, shortened with a hash where a long name would pass Glue's 128 characters. */
 export function stageName(readerName: string): string {
-  const name = `${readerName}__gold_run`;
-  if (name.length <= 128) return name;
-  return `${readerName.slice(0, 100)}_${createHash('sha256').update(readerName).digest('hex').slice(0, 12)}__gold_run`;
+  return companionTableName(readerName, 'gold_run');
 }
 
 /** `s3://{bucket}/{prefix}run_id={{run_id}}/`, cut from the Gold table's storage.location.template. */

@@ -1,4 +1,5 @@
 import type { ColumnType } from '../contract/column-type';
+import { createHash } from 'node:crypto';
 import { datasetKey } from '../contract/dataset-id';
 import type { DatasetModel } from '../contract/dataset-model';
 import type { GoldModel } from '../contract/gold-model';
@@ -67,6 +68,39 @@ export function lakeTables(model: LakeModel): TableDef[] {
 
 export function datasetTables(d: DatasetModel): TableDef[] {
   return [bronzeTable(d), silverTable(d), quarantineTable(d, 'quarantine'), quarantineTable(d, 'condemned')];
+}
+
+/** Every Glue table of the platform, as Terraform deploys them: the lake's and the backfills' lines tables. */
+export function glueTables(model: LakeModel): TableDef[] {
+  return [...lakeTables(model), ...backfillTables(model)];
+}
+
+/**
+ * The tables Athena backfills read besides the lake's own (generators/sql/etl/athena-etl.ts): per dataset
+ * contract its bronze deliveries a line per row. Terraform owns them like every other table.
+ */
+export function backfillTables(model: LakeModel): TableDef[] {
+  return model.contracts.flatMap((c) => (c.kind === 'dataset' ? [bronzeLinesTable(c)] : []));
+}
+
+/** `bronze_{domain}.{name}_{v}__lines`: the bronze prefix again, one string column holding each line whole. */
+export function bronzeLinesTable(d: DatasetModel): TableDef {
+  const bronze = bronzeTable(d);
+  return {
+    ...bronze,
+    name: companionTableName(bronze.readerName, 'lines'),
+    readerName: companionTableName(bronze.readerName, 'lines'),
+    description: glueComment(`Bronze deliveries of ${datasetKey(d.id)} a line per row, for Athena backfills: lakec splits and checks the cells.`),
+    columns: [col('line', STRING, 'One line of a delivery, exactly as delivered (the line end removed).')],
+    storage: { kind: 'lines', skipHeaderLines: d.source.header ? 1 : 0 },
+  };
+}
+
+/** `{reader}__{what}`, shortened with a hash where a long name would pass Glue's 128 characters. */
+export function companionTableName(readerName: string, what: string): string {
+  const name = `${readerName}__${what}`;
+  if (name.length <= 128) return name;
+  return `${readerName.slice(0, 100 - what.length)}_${createHash('sha256').update(readerName).digest('hex').slice(0, 12)}__${what}`;
 }
 
 function base(c: ContractModel, layer: Layer) {

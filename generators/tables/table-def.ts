@@ -29,7 +29,9 @@ export interface PartitionKey {
 
 export type TableStorage =
   | { readonly kind: 'csv'; readonly delimiter: string; readonly quote: string; readonly skipHeaderLines: number }
-  | { readonly kind: 'parquet' };
+  | { readonly kind: 'parquet' }
+  /** Text read a line per row, the line whole in one column (bronze for Athena backfills: lakec splits the cells). */
+  | { readonly kind: 'lines'; readonly skipHeaderLines: number };
 
 /**
  * One physical Glue table: the one definition behind the Athena DDL, the Terraform Glue table in stacks/

@@ -61,37 +61,50 @@ export class GlueCatalog extends Construct {
       );
     }
     this.databases = databases;
-    for (const t of props.tables) this.table(t, databases.get(t.database)!, props);
+    for (const t of props.tables) glueTable(this, `table-${t.database}-${t.name}`, t, databases.get(t.database)!, props);
   }
+}
 
-  private table(t: TableDef, database: GlueCatalogDatabase, props: GlueCatalogProps): void {
-    const format = storageFormat(t.storage);
-    new GlueCatalogTable(this, `table-${t.database}-${t.name}`, {
-      catalogId: props.account,
-      databaseName: database.name,
-      name: tfLiteral(t.name),
-      description: tfLiteral(t.description),
-      tableType: 'EXTERNAL_TABLE',
-      parameters: tfLiteralMap({
-        EXTERNAL: 'TRUE',
-        classification: t.storage.kind,
-        ...Object.fromEntries(tableProperties(t, props.buckets)),
-        [TABLE_PARAM_CONTRACT]: datasetKey(t.contract),
-        [TABLE_PARAM_CLASSIFICATION]: props.classification(t),
-        [TABLE_PARAM_LAYER]: t.layer,
-      }),
-      partitionKeys: t.partitionKeys.map((k) => ({ name: tfLiteral(k.name), type: hiveType(k.type), comment: tfLiteral(k.comment) })),
-      storageDescriptor: {
-        location: tfLiteral(`s3://${props.buckets[t.bucket]}/${t.prefix}`),
-        inputFormat: format.inputFormat,
-        outputFormat: format.outputFormat,
-        compressed: false,
-        serDeInfo: {
-          serializationLibrary: format.serde,
-          ...(format.serdeParameters.length ? { parameters: tfLiteralMap(Object.fromEntries(format.serdeParameters)) } : {}),
-        },
-        columns: t.columns.map((c) => ({ name: tfLiteral(c.name), type: hiveType(c.type), comment: tfLiteral(c.comment) })),
+/** Glue's record of a table's storage (the `classification` parameter). */
+const CLASSIFICATION: Readonly<Record<TableDef['storage']['kind'], string>> = { csv: 'csv', parquet: 'parquet', lines: 'text' };
+
+/**
+ * One TableDef as a Terraform Glue table: its columns, partition keys, SerDe and the DDL's properties, plus
+ * the parameters policy checks read (contract, classification, layer).
+ */
+export function glueTable(
+  scope: Construct,
+  id: string,
+  t: TableDef,
+  database: GlueCatalogDatabase,
+  props: Pick<GlueCatalogProps, 'account' | 'buckets' | 'classification'>,
+): GlueCatalogTable {
+  const format = storageFormat(t.storage);
+  return new GlueCatalogTable(scope, id, {
+    catalogId: props.account,
+    databaseName: database.name,
+    name: tfLiteral(t.name),
+    description: tfLiteral(t.description),
+    tableType: 'EXTERNAL_TABLE',
+    parameters: tfLiteralMap({
+      EXTERNAL: 'TRUE',
+      classification: CLASSIFICATION[t.storage.kind],
+      ...Object.fromEntries(tableProperties(t, props.buckets)),
+      [TABLE_PARAM_CONTRACT]: datasetKey(t.contract),
+      [TABLE_PARAM_CLASSIFICATION]: props.classification(t),
+      [TABLE_PARAM_LAYER]: t.layer,
+    }),
+    partitionKeys: t.partitionKeys.map((k) => ({ name: tfLiteral(k.name), type: hiveType(k.type), comment: tfLiteral(k.comment) })),
+    storageDescriptor: {
+      location: tfLiteral(`s3://${props.buckets[t.bucket]}/${t.prefix}`),
+      inputFormat: format.inputFormat,
+      outputFormat: format.outputFormat,
+      compressed: false,
+      serDeInfo: {
+        serializationLibrary: format.serde,
+        ...(format.serdeParameters.length ? { parameters: tfLiteralMap(Object.fromEntries(format.serdeParameters)) } : {}),
       },
-    });
-  }
+      columns: t.columns.map((c) => ({ name: tfLiteral(c.name), type: hiveType(c.type), comment: tfLiteral(c.comment) })),
+    },
+  });
 }

@@ -1,7 +1,6 @@
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
-import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -9,8 +8,9 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { datasetKey } from '../../generators/contract/dataset-id';
 import type { DatasetModel } from '../../generators/contract/dataset-model';
-import { athenaEtlPlan, LINES_REGEX, LINES_SERDE, linesTableProperties } from '../../generators/sql/etl/athena-etl';
-import { TABLE_PARAM_CLASSIFICATION, TABLE_PARAM_CONTRACT, TABLE_PARAM_LAYER } from '../catalog/glue-catalog';
+import { athenaEtlPlan } from '../../generators/sql/etl/athena-etl';
+import { bronzeLinesTable } from '../../generators/tables/lake-tables';
+import { glueTable } from '../catalog/glue-catalog';
 import { LAMBDA_ENV, LAMBDA_WORKGROUP_ENV } from '../../runtime/lambda/handler';
 import { LakeRole } from '../access/lake-role';
 import { lambdaFunctionArn, logGroupArn, servicePrincipal, sqsQueueArn, stateMachineArn } from '../arns';
@@ -19,7 +19,7 @@ import type { LakeContext } from '../lake-context';
 import { contractSlug, lambdaLogGroupName, NAME_LIMITS, resourceName, stateMachineLogGroupName } from '../names';
 import { logGroup } from '../observability/log-group';
 import { ATHENA_ENGINE_VERSION } from '../query/athena-workgroups';
-import { tfJson, tfLiteral, tfLiteralMap } from '../terraform-string';
+import { tfJson, tfLiteral } from '../terraform-string';
 import { BACKFILL_HANDLER, backfillPackage } from './backfill-code';
 import { backfillDefinition } from './backfill-definition';
 import { BACKFILL_RESULTS_PREFIX, backfillName, backfillWorkgroups } from './backfill-names';
@@ -76,30 +76,7 @@ export class Backfill extends Construct {
     const name = backfillName(env, d.id);
     const plan = athenaEtlPlan(d, { buckets: ctx.dataBuckets, resultsBucket: ctx.bucketNames['athena-results'] });
 
-    new GlueCatalogTable(this, 'lines-table', {
-      catalogId: env.account,
-      databaseName: props.bronzeDatabase.name,
-      name: tfLiteral(plan.linesTable.name),
-      description: tfLiteral(`Bronze deliveries of ${key} a line per row, for Athena backfills: lakec splits and checks the cells.`),
-      tableType: 'EXTERNAL_TABLE',
-      parameters: tfLiteralMap({
-        EXTERNAL: 'TRUE',
-        classification: 'text',
-        ...Object.fromEntries(linesTableProperties(d, ctx.dataBuckets)),
-        [TABLE_PARAM_CONTRACT]: key,
-        [TABLE_PARAM_CLASSIFICATION]: d.classification,
-        [TABLE_PARAM_LAYER]: 'bronze',
-      }),
-      partitionKeys: [{ name: 'ingest_date', type: 'string', comment: 'UTC date the delivery arrived (YYYY-MM-DD).' }],
-      storageDescriptor: {
-        location: tfLiteral(`s3://${ctx.bucketNames.bronze}/bronze/${d.id.domain}/${d.id.name}/`),
-        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-        compressed: false,
-        serDeInfo: { serializationLibrary: LINES_SERDE, parameters: tfLiteralMap({ 'input.regex': LINES_REGEX }) },
-        columns: [{ name: 'line', type: 'string', comment: 'One line of a delivery, exactly as delivered (the line end removed).' }],
-      },
-    });
+    glueTable(this, 'lines-table', bronzeLinesTable(d), props.bronzeDatabase, { account: env.account, buckets: ctx.dataBuckets, classification: () => d.classification });
 
     const functionLogs = lambdaLogGroupName(name);
     const fnLogGroup = logGroup(this, 'function-log-group', env, functionLogs, ctx.keyArns.platform);

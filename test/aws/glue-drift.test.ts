@@ -1,7 +1,7 @@
 import { EntityNotFoundException, GetTableCommand, GlueClient, type Table } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expectedGlueTable } from '../../cli/commands/deploy-sql';
-import { lakeTables } from '../../generators/tables/lake-tables';
+import { glueTables } from '../../generators/tables/lake-tables';
 import { compareGlueTable, glueTableDrift } from '../../runtime/aws/glue-drift';
 import { ENVIRONMENTS } from '../../stacks/environments';
 import { loadModel } from '../support/specs';
@@ -14,7 +14,7 @@ import { deployedTables } from './support/deployed-tables';
 const model = loadModel();
 const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
 const deployed = deployedTables('dev');
-const tables = lakeTables(model);
+const tables = glueTables(model);
 const deployedOf = (database: string, name: string) => structuredClone(deployed.find((d) => d.DatabaseName === database && d.Name === name)!);
 
 test('every table the stack deploys matches its contract', () => {

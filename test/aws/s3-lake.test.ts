@@ -15,7 +15,7 @@ import { lakec, lakecJson, SMOKE_DELIVERY, tempDir } from '../gold/support/lake-
 import { deployedTables } from './support/deployed-tables';
 import { startEnvironmentS3 } from './support/env-s3';
 import { datasetsOf } from '../../generators/contract/lake-model';
-import { lakeTables } from '../../generators/tables/lake-tables';
+import { glueTables } from '../../generators/tables/lake-tables';
 
 /**
  * The lake in AWS: `lakec run`, `lakec gold` and `lakec rollback` on the dev environment's buckets (a local
@@ -152,10 +152,10 @@ describe('lakec deploy-sql --env dev', () => {
     for (const table of tables) glue.on(GetTableCommand, { DatabaseName: table.DatabaseName, Name: table.Name }).resolves({ Table: table });
     const r = await lakec('deploy-sql', '--env', 'dev', '--specs', EXAMPLE_SPECS);
     expect([r.code, r.err]).toEqual([0, '']);
-    expect(r.out).toMatch(/^lakec deploy-sql dev: views replaced \(Athena workgroup acme-lake-dev-platform, lake s3:\/\/acme-lake-dev\)\n {2}glue {2}7 tables match their contracts\n/);
+    expect(r.out).toMatch(/^lakec deploy-sql dev: views replaced \(Athena workgroup acme-lake-dev-platform, lake s3:\/\/acme-lake-dev\)\n {2}glue {2}8 tables match their contracts\n/);
     expect(r.out).toMatch(/view {2}gold_finance\.monthly_reports_v1 +nothing published \(empty\)/);
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual(await expectedCalls());
-    expect(glue.commandCalls(GetTableCommand).map((c) => c.args[0].input)).toEqual(lakeTables(model).map((x) => ({ DatabaseName: x.database, Name: x.name, CatalogId: '111111111111' })));
+    expect(glue.commandCalls(GetTableCommand).map((c) => c.args[0].input)).toEqual(glueTables(model).map((x) => ({ DatabaseName: x.database, Name: x.name, CatalogId: '111111111111' })));
   });
 
   test('--dry-run prints the statements and replaces nothing; --json says the same as one object', async () => {

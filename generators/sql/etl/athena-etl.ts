@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { ATHENA_ETL_STEPS, ATHENA_PLAN_FORMAT, type AthenaEtlParam, type AthenaEtlPlan, type AthenaEtlStatement, type AthenaEtlStepName, type AthenaEtlWorkgroup } from '../../../runtime/engine/athena-plan';
 import type { ColumnType } from '../../contract/column-type';
 import { datasetKey } from '../../contract/dataset-id';
 import type { DatasetModel } from '../../contract/dataset-model';
 import type { BucketNames } from '../../ddl/athena-ddl';
-import { hiveType } from '../../ddl/athena-ddl';
+import { athenaCreateTable, hiveType } from '../../ddl/athena-ddl';
 import { hiveIdentifier, hiveString } from '../../ddl/hive-quote';
-import { datasetTables } from '../../tables/lake-tables';
+import { bronzeLinesTable, companionTableName, datasetTables } from '../../tables/lake-tables';
 import type { TableDef } from '../../tables/table-def';
 import { AthenaPrinter } from '../athena-printer';
 import { and, call, cmp, col, int, item, param, str, table, type SqlCte, type SqlExpr, type SqlQuery, type SqlSelectItem } from '../sql-node';
@@ -55,16 +54,16 @@ const WINDOW_TO: SqlParam = { name: 'window_to', type: STRING, format: 'partitio
 export function athenaEtlPlan(d: DatasetModel, names: AthenaEtlNames): AthenaEtlPlan {
   const tables = datasetTables(d);
   const tableOf = (layer: TableDef['layer']) => tables.find((t) => t.layer === layer)!;
-  const bronze = tableOf('bronze');
   const silver = tableOf('silver');
   const quarantine = tableOf('quarantine');
   const condemned = tableOf('condemned');
-  const lines = { database: bronze.database, name: stageName(bronze.readerName, 'lines') };
-  const routed = { schema: silver.database, name: stageName(silver.readerName, 'etl_routed') };
+  const linesTable = bronzeLinesTable(d);
+  const lines = { database: linesTable.database, name: linesTable.name };
+  const routed = { schema: silver.database, name: companionTableName(silver.readerName, 'etl_routed') };
   const stages = {
-    silver: { schema: silver.database, name: stageName(silver.readerName, 'etl_silver') },
-    quarantine: { schema: quarantine.database, name: stageName(quarantine.readerName, 'etl_quarantine') },
-    condemned: { schema: condemned.database, name: stageName(condemned.readerName, 'etl_condemned') },
+    silver: { schema: silver.database, name: companionTableName(silver.readerName, 'etl_silver') },
+    quarantine: { schema: quarantine.database, name: companionTableName(quarantine.readerName, 'etl_quarantine') },
+    condemned: { schema: condemned.database, name: companionTableName(condemned.readerName, 'etl_condemned') },
   };
 
   // The delivery's data records, from the lines table: Athena's text reader has skipped the header line.
@@ -258,49 +257,7 @@ function stageDdl(stage: { schema: string; name: string }, t: TableDef, keys: re
   ].join('\n');
 }
 
-/** `{reader}__{what}`, shortened with a hash where a long name would pass Glue's 128 characters. */
-export function stageName(readerName: string, what: string): string {
-  const name = `${readerName}__${what}`;
-  if (name.length <= 128) return name;
-  return `${readerName.slice(0, 100 - what.length)}_${createHash('sha256').update(readerName).digest('hex').slice(0, 12)}__${what}`;
-}
-
 /** Hive DDL of the lines table (Terraform creates it; printed by `lakec build` for reference). */
 export function linesTableDdl(d: DatasetModel, buckets: BucketNames): string {
-  const bronze = datasetTables(d).find((t) => t.layer === 'bronze')!;
-  const props = linesTableProperties(d, buckets);
-  return [
-    `CREATE EXTERNAL TABLE IF NOT EXISTS ${hiveIdentifier(bronze.database)}.${hiveIdentifier(stageName(bronze.readerName, 'lines'))} (`,
-    `  ${hiveIdentifier('line')} string COMMENT ${hiveString('One line of a delivery, exactly as delivered (the line end removed).')}`,
-    ')',
-    `COMMENT ${hiveString(`Bronze deliveries of ${datasetKey(d.id)} a line per row, for Athena backfills: lakec splits and checks the cells.`)}`,
-    `PARTITIONED BY (${hiveIdentifier('ingest_date')} string COMMENT ${hiveString('UTC date the delivery arrived (YYYY-MM-DD).')})`,
-    `ROW FORMAT SERDE ${hiveString(LINES_SERDE)}`,
-    `WITH SERDEPROPERTIES (${hiveString('input.regex')}=${hiveString(LINES_REGEX)})`,
-    'STORED AS TEXTFILE',
-    `LOCATION ${hiveString(`s3://${buckets.bronze}/${bronze.prefix}`)}`,
-    'TBLPROPERTIES (',
-    props.map(([k, v]) => `  ${hiveString(k)}=${hiveString(v)}`).join(',\n'),
-    ');',
-    '',
-  ].join('\n');
-}
-
-/** A regex SerDe whose one group is the whole line, whatever it holds (`(?s)`: even U+2028). */
-export const LINES_SERDE = 'org.apache.hadoop.hive.serde2.RegexSerDe';
-export const LINES_REGEX = '(?s)(.*)';
-
-/** The lines table's properties: the header skipped, ingest_date projected as on the bronze table. */
-export function linesTableProperties(d: DatasetModel, buckets: BucketNames): [string, string][] {
-  const bronze = datasetTables(d).find((t) => t.layer === 'bronze')!;
-  return [
-    ['skip.header.line.count', d.source.header ? '1' : '0'],
-    ['projection.enabled', 'true'],
-    ['projection.ingest_date.type', 'date'],
-    ['projection.ingest_date.format', 'yyyy-MM-dd'],
-    ['projection.ingest_date.range', '2000-01-01,NOW'],
-    ['projection.ingest_date.interval', '1'],
-    ['projection.ingest_date.interval.unit', 'DAYS'],
-    ['storage.location.template', `s3://${buckets.bronze}/${bronze.locationTemplate}`],
-  ];
+  return athenaCreateTable(bronzeLinesTable(d), buckets);
 }

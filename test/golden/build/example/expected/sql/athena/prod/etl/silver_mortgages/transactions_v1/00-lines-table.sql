@@ -6,7 +6,9 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `bronze_mortgages`.`transactions_v1__lines` 
   `line` string COMMENT 'One line of a delivery, exactly as delivered (the line end removed).'
 )
 COMMENT 'Bronze deliveries of mortgages.transactions@v1 a line per row, for Athena backfills: lakec splits and checks the cells.'
-PARTITIONED BY (`ingest_date` string COMMENT 'UTC date the delivery arrived (YYYY-MM-DD).')
+PARTITIONED BY (
+  `ingest_date` string COMMENT 'UTC date the delivery arrived (YYYY-MM-DD).'
+)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'
 WITH SERDEPROPERTIES ('input.regex'='(?s)(.*)')
 STORED AS TEXTFILE
