@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { loadDatasetModule } from '../../cli/dataset-modules';
 import { requireModel } from '../../cli/load-model';
 import { resolveDataset } from '../../cli/resolve-dataset';
@@ -12,7 +12,7 @@ import { VALIDATOR_RUNTIME } from '../../runtime/validator-runtime';
 
 /**
  * Validation alone — no Parquet, no bronze copy: args SPECS FILE MODE. `checks`: the CSV reader and the
- * generated checks; `dedup`: the whole routing decision too (SHA-256 `_row_hash` on the digest thread,
+ * generated checks; `dedup`: the whole routing decision too, its sets sized from the file as `lakec run` sizes them (SHA-256 `_row_hash` on the digest thread,
  * exact-duplicate and unique checks).
  */
 export async function run(args: string[]): Promise<Record<string, unknown>> {
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       for (let k = 0; k < r.record.cellCount; k++) h.push(r.record.text.slice(r.record.starts[k], r.record.ends[k]));
       const m = matchHeader(d, h);
       validate = module.createValidator(VALIDATOR_RUNTIME, m.layout) as never;
-      if (mode === 'dedup') router = new RowRouter(d, module.createValidator(VALIDATOR_RUNTIME, m.layout), m.layout, m.cellCount, new DedupIndex(d, 1 << 20), new Breaker(1e12, d.errorCodes, {}), undefined, undefined, undefined, digests);
+      if (mode === 'dedup') router = new RowRouter(d, module.createValidator(VALIDATOR_RUNTIME, m.layout), m.layout, m.cellCount, new DedupIndex(d, Math.ceil((statSync(file!).size / 64) * 4 / 3)), new Breaker(1e12, d.errorCodes, {}), undefined, undefined, undefined, digests);
       return;
     }
     rows++;

@@ -23,33 +23,52 @@ export interface DigestJob {
 export function rowDigests(job: DigestJob): Uint8Array {
   const out = new Uint8Array(job.count * 32);
   let scratch = Buffer.allocUnsafe(4096);
+  // One view of the scratch buffer per input length: no Buffer is made per record.
+  let views: Buffer[] = [];
+  const { start, end, sourceOf, sources, nullValues } = job;
   const n = job.columns;
+  // Lengths of the null values (below 31 bytes, as bits): most cells are ruled out by their length alone.
+  let nullLengths = 0;
+  let longNull = false;
+  for (const v of nullValues) {
+    if (v.length < 31) nullLengths |= 1 << v.length;
+    else longNull = true;
+  }
   for (let r = 0; r < job.count; r++) {
-    const bytes = job.sources[job.sourceOf[r]!]!;
+    const bytes = sources[sourceOf[r]!]!;
+    const base = r * n;
     let need = 0;
     for (let i = 0; i < n; i++) {
-      const s = job.start[r * n + i]!;
-      need += s < 0 ? 1 : job.end[r * n + i]! - s + 12;
+      const s = start[base + i]!;
+      need += s < 0 ? 1 : end[base + i]! - s + 12;
     }
-    if (need > scratch.length) scratch = Buffer.allocUnsafe(need * 2);
+    if (need > scratch.length) {
+      scratch = Buffer.allocUnsafe(need * 2);
+      views = [];
+    }
     let p = 0;
     for (let i = 0; i < n; i++) {
-      const s = job.start[r * n + i]!;
-      const e = job.end[r * n + i]!;
-      if (s < 0 || isNullCell(bytes, s, e, job.nullValues)) {
+      const s = start[base + i]!;
+      const e = end[base + i]!;
+      const len = e - s;
+      const mayBeNull = len < 31 ? ((nullLengths >>> len) & 1) === 1 : longNull;
+      if (s < 0 || (mayBeNull && isNullCell(bytes, s, e, nullValues))) {
         scratch[p++] = 45;
         continue;
       }
-      const len = e - s;
       if (len < 10) scratch[p++] = 48 + len;
-      else {
+      else if (len < 100) {
+        scratch[p++] = 48 + ((len / 10) | 0);
+        scratch[p++] = 48 + (len % 10);
+      } else {
         const digits = String(len);
         for (let x = 0; x < digits.length; x++) scratch[p++] = digits.charCodeAt(x);
       }
       scratch[p++] = 58;
       for (let x = s; x < e; x++) scratch[p++] = bytes[x]!;
     }
-    const digest = hash('sha256', scratch.subarray(0, p), 'binary');
+    const view = (views[p] ??= scratch.subarray(0, p));
+    const digest = hash('sha256', view, 'binary');
     let o = r * 32;
     for (let x = 0; x < 32; x++) out[o++] = digest.charCodeAt(x);
   }

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import fc from 'fast-check';
 import { sqlString } from '../../generators/sql/quote';
 import { BoolBuilder, DecimalBuilder, DigestBuilder, Float64Builder, Int32Builder, Int64Builder, RepeatBuilder, StringBuilder } from '../../runtime/parquet/column-builders';
 import { encodeParquet } from '../../runtime/parquet/parquet-encoder';
 import { readParquetTable, canonicalValues } from '../../runtime/parquet/parquet-reader';
+import { rowDigests } from '../../runtime/digest/sha256-many';
 import { rowHash } from '../../runtime/row-hash';
 import { tempDir } from './support/lake';
 
@@ -119,4 +121,45 @@ test('_row_hash: the one definition, with the example DESIGN.md gives, and the s
     const [row] = await duck<{ h: string }>(`select sha256(${parts.join(' || ')}) as h`);
     expect(row!.h).toBe(rowHash(cells.map((c) => (c === '' ? null : c))));
   }
+});
+
+test('the digest thread builds the same _row_hash as the definition: cells of every length, absent cells, null values of any length', () => {
+  const nullValues = ['', 'NULL', 'n/a', 'x'.repeat(40)];
+  const cell = fc.oneof(
+    { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 14 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 95, maxLength: 130 }) },
+    { weight: 1, arbitrary: fc.constantFrom(...nullValues, 'x'.repeat(39), 'NUL', null) },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 20 }), (records) => {
+      // The records' cells side by side in one source, as a chunk of a file holds them.
+      const parts: Buffer[] = [];
+      const start = new Int32Array(records.length * 3);
+      const end = new Int32Array(records.length * 3);
+      let offset = 0;
+      records.forEach((cells, r) =>
+        cells.forEach((c, i) => {
+          const bytes = Buffer.from(c ?? '', 'utf8');
+          start[r * 3 + i] = c === null ? -1 : offset;
+          end[r * 3 + i] = c === null ? -1 : offset + bytes.length;
+          parts.push(bytes, Buffer.from(','));
+          offset += bytes.length + 1;
+        }),
+      );
+      const digests = rowDigests({
+        sources: [new Uint8Array(Buffer.concat(parts))],
+        sourceOf: new Int32Array(records.length),
+        start,
+        end,
+        count: records.length,
+        columns: 3,
+        nullValues: nullValues.map((v) => new Uint8Array(Buffer.from(v))),
+      });
+      records.forEach((cells, r) => {
+        const expected = rowHash(cells.map((c) => (c === null || nullValues.includes(c) ? null : c)));
+        expect(Buffer.from(digests.subarray(r * 32, r * 32 + 32)).toString('hex')).toBe(expected);
+      });
+    }),
+    { seed: 20261123, numRuns: 200 },
+  );
 });
