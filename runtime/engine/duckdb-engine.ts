@@ -1,9 +1,8 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-reader';
 import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
@@ -13,12 +12,10 @@ import { matchHeader, type HeaderMatch } from '../pipeline/header';
 import { MANIFEST_FORMAT, type RunManifest, type RunOutcome } from '../pipeline/manifest';
 import type { WrittenFile } from '../pipeline/outputs';
 import { silverFiles } from '../pipeline/published-index';
-import type { DeliveryInput } from '../pipeline/run-delivery';
 import { withMetrics } from '../pipeline/run-delivery';
-import { claimRunId, finishRun } from '../pipeline/run-lifecycle';
+import { finishRun, openInput, startDeliveryRun, type DeliveryInput } from '../pipeline/run-lifecycle';
 import type { RunSummary } from '../pipeline/run-summary';
-import { runIdCandidates, utcDate } from '../publish/run-id';
-import { readPublished, type PartitionFiles, type PublishedRun } from '../publish/silver-published';
+import type { PartitionFiles, PublishedRun } from '../publish/silver-published';
 import type { NewObjectWriter, Storage } from '../storage/storage';
 import { NumberedLines, scanDelivery, type BronzeScan } from './bronze-scan';
 import { EngineLimit, readHeaderLine, RejectedFile } from './header-line';
@@ -62,52 +59,12 @@ type Layer = (typeof LAYERS)[number];
  * engine does (a quoted cell holding a line break) stops the run with a message, never a different result.
  */
 export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSummary> {
-  const clock = o.clock ?? (() => new Date());
-  const started = clock();
   const d = o.module.descriptor;
   if (o.plan.dataset !== d.key) throw new Error(`the SQL plan is for ${o.plan.dataset}, not ${d.key}`);
-  const keys = new LakeKeys(d);
   const storage = o.storage;
   const maxRecordBytes = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-
-  let fileName: string;
-  let bytes: number;
-  let ingestDate: string;
-  let bronzeKey: string | undefined;
-  if (o.input.kind === 'file') {
-    fileName = basename(o.input.path);
-    bytes = (await stat(o.input.path)).size;
-    ingestDate = utcDate(started);
-  } else {
-    const parsed = keys.parseBronze(o.input.key);
-    if (!parsed) throw new Error(`${o.input.key} is not a delivery of ${d.key} in bronze (${d.tables.bronze.prefix}ingest_date=…/run_id=…/FILE)`);
-    const size = await storage.size(o.input.key);
-    if (size === undefined) throw new Error(`${o.input.key} does not exist in ${storage.location}`);
-    fileName = parsed.fileName;
-    bytes = size;
-    ingestDate = parsed.ingestDate;
-    bronzeKey = o.input.key;
-  }
-  const gzip = /\.gz$/i.test(fileName);
-
-  // The same supersede rule as the TypeScript engine: the same bytes published before are replaced.
-  const published = await readPublished(storage, keys.published);
-  const publishedRuns = published?.runs ?? [];
-  let knownSha: string | undefined;
-  if (bronzeKey) knownSha = publishedRuns.find((r) => r.delivery.bronze_key === bronzeKey)?.delivery.sha256;
-  if (!knownSha && publishedRuns.some((r) => r.delivery.bytes === bytes)) knownSha = await sha256Of(await openInput(o.input, storage));
-  const superseded = knownSha ? publishedRuns.filter((r) => r.delivery.sha256 === knownSha) : [];
-  const checkedAgainst: PublishedRun[] = publishedRuns.filter((r) => !superseded.includes(r));
-
-  const runId = await claimRunId(
-    storage,
-    keys,
-    o.runId ? [o.runId] : o.runIdCandidates ?? runIdCandidates(started, o.input.kind === 'bronze' ? 'BACKFILL' : undefined),
-    { dataset: d.key, engine: 'duckdb', started_at: started.toISOString(), input: o.input.kind === 'file' ? o.input.path : o.input.key, pid: process.pid },
-    o.runId !== undefined,
-    async (id) => o.input.kind === 'file' && (await storage.size(keys.bronze(ingestDate, id, fileName))) !== undefined,
-  );
-  if (!bronzeKey) bronzeKey = keys.bronze(ingestDate, runId, fileName);
+  // The same start as the TypeScript engine: the same supersede rule, the same run id claim.
+  const { clock, started, keys, fileName, bytes, ingestDate, gzip, bronzeKey, knownSha, checkedAgainst, runId } = await startDeliveryRun(d, o, { engine: 'duckdb' });
 
   const work = await mkdtemp(join(o.tempDir ?? tmpdir(), 'lakec-duckdb-'));
   let bronze: NewObjectWriter | undefined;
@@ -509,14 +466,4 @@ function listOf(items: readonly string[]): DuckDBValue {
 function toNumber(v: unknown): number | undefined {
   if (v === null || v === undefined) return undefined;
   return Number(v);
-}
-
-async function openInput(input: DeliveryInput, storage: Storage): Promise<Readable> {
-  return input.kind === 'file' ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : storage.openRead(input.key);
-}
-
-async function sha256Of(stream: Readable): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of stream) h.update(chunk as Buffer);
-  return h.digest('hex');
 }

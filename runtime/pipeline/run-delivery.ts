@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { daysFromCivil } from '../cells/temporal-format';
 import { CsvReader, DEFAULT_MAX_RECORD_BYTES, RecordStatus, RecordTooLargeError } from '../csv/csv-reader';
 import type { DatasetModule } from '../dataset-module';
-import { LakeKeys } from '../lake-keys';
 import { createDigestPool, type DigestPool } from '../digest/digest-pool';
 import { createEncoder, type ParquetEncoder } from '../parquet/encoder-pool';
-import { runIdCandidates, utcDate } from '../publish/run-id';
-import { readPublished, type PublishedRun } from '../publish/silver-published';
-import type { NewObjectWriter, Storage } from '../storage/storage';
+import type { NewObjectWriter } from '../storage/storage';
 import { VALIDATOR_RUNTIME } from '../validator-runtime';
 import { Breaker, recentErrors } from './breaker';
 import { matchHeader, type HeaderMatch } from './header';
@@ -21,23 +15,16 @@ import { MANIFEST_FORMAT, type RunManifest, type RunOutcome } from './manifest';
 import { DEFAULT_OUTPUT_OPTIONS, FileSink, RejectedOutput, SilverOutput, type OutputOptions, type RunConstants } from './outputs';
 import { RowRouter } from './row-router';
 import { publishedIndex } from './published-index';
-import { claimRunId, finishRun } from './run-lifecycle';
+import { finishRun, openInput, startDeliveryRun, type DeliveryInput, type DeliveryRunOptions } from './run-lifecycle';
 import { metricValues, type RunSummary } from './run-summary';
 
 /** What a run reads: a file from outside the lake (copied into bronze), or a delivery already in bronze. */
-export type DeliveryInput = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'bronze'; readonly key: string };
+export type { DeliveryInput };
 
-export interface RunOptions {
+export interface RunOptions extends DeliveryRunOptions {
   readonly module: DatasetModule;
-  readonly storage: Storage;
-  readonly input: DeliveryInput;
-  /** A run id to use (it must be free); by default the start time, made unique. */
-  readonly runId?: string;
-  /** Run ids to try in turn (the first free one is taken), instead of ones from the start time. */
-  readonly runIdCandidates?: Iterable<string> | undefined;
   /** Publish when complete (false: `--no-publish`, the run is staged). */
   readonly publish: boolean;
-  readonly clock?: () => Date;
   /** Encode Parquet in a worker thread (default) or on the calling thread. */
   readonly encoderThread?: boolean;
   readonly output?: Partial<OutputOptions>;
@@ -61,52 +48,9 @@ class RejectedFile extends Error {}
  * and the publish. Nothing is visible to readers before the publish, whatever happens on the way.
  */
 export async function runDelivery(o: RunOptions): Promise<RunSummary> {
-  const clock = o.clock ?? (() => new Date());
-  const started = clock();
   const d = o.module.descriptor;
-  const keys = new LakeKeys(d);
   const storage = o.storage;
-
-  // The delivery: its name, size, ingest date, and where it is (or will be) in bronze.
-  let fileName: string;
-  let bytes: number;
-  let ingestDate: string;
-  let bronzeKey: string | undefined;
-  if (o.input.kind === 'file') {
-    fileName = basename(o.input.path);
-    bytes = (await stat(o.input.path)).size;
-    ingestDate = utcDate(started);
-  } else {
-    const parsed = keys.parseBronze(o.input.key);
-    if (!parsed) throw new Error(`${o.input.key} is not a delivery of ${d.key} in bronze (${d.tables.bronze.prefix}ingest_date=…/run_id=…/FILE)`);
-    const size = await storage.size(o.input.key);
-    if (size === undefined) throw new Error(`${o.input.key} does not exist in ${storage.location}`);
-    fileName = parsed.fileName;
-    bytes = size;
-    ingestDate = parsed.ingestDate;
-    bronzeKey = o.input.key;
-  }
-  const gzip = /\.gz$/i.test(fileName);
-
-  // Which published runs this delivery supersedes: the same bytes delivered before. The SHA-256 is known
-  // up front only when some published delivery has the same size; otherwise it cannot match any.
-  const published = await readPublished(storage, keys.published);
-  const publishedRuns = published?.runs ?? [];
-  let knownSha: string | undefined;
-  if (bronzeKey) knownSha = publishedRuns.find((r) => r.delivery.bronze_key === bronzeKey)?.delivery.sha256;
-  if (!knownSha && publishedRuns.some((r) => r.delivery.bytes === bytes)) knownSha = await sha256Of(await openInput(o.input, storage));
-  const superseded = knownSha ? publishedRuns.filter((r) => r.delivery.sha256 === knownSha) : [];
-  const checkedAgainst: PublishedRun[] = publishedRuns.filter((r) => !superseded.includes(r));
-
-  const runId = await claimRunId(
-    storage,
-    keys,
-    o.runId ? [o.runId] : o.runIdCandidates ?? runIdCandidates(started, o.input.kind === 'bronze' ? 'BACKFILL' : undefined),
-    { dataset: d.key, started_at: started.toISOString(), input: o.input.kind === 'file' ? o.input.path : o.input.key, pid: process.pid },
-    o.runId !== undefined,
-    async (id) => o.input.kind === 'file' && (await storage.size(keys.bronze(ingestDate, id, fileName))) !== undefined,
-  );
-  if (!bronzeKey) bronzeKey = keys.bronze(ingestDate, runId, fileName);
+  const { clock, started, keys, fileName, bytes, ingestDate, gzip, bronzeKey, knownSha, checkedAgainst, runId } = await startDeliveryRun(d, o);
 
   const run: RunConstants = { runId, ingestDate, ingestDay: ingestDayOf(ingestDate), sourceFile: bronzeKey };
   const outputOptions: OutputOptions = { ...DEFAULT_OUTPUT_OPTIONS, ...o.output };
@@ -254,16 +198,6 @@ function readHeader(r: CsvReader): string[] | string {
 
 function ingestDayOf(date: string): number {
   return daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))!;
-}
-
-async function openInput(input: DeliveryInput, storage: Storage): Promise<Readable> {
-  return input.kind === 'file' ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : storage.openRead(input.key);
-}
-
-async function sha256Of(stream: Readable): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of stream) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /** Reads an uncompressed delivery: raw bytes are the CSV. */

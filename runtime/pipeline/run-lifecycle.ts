@@ -1,12 +1,124 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { DatasetDescriptor } from '../dataset-module';
-import type { LakeKeys } from '../lake-keys';
+import { LakeKeys } from '../lake-keys';
+import { runIdCandidates, utcDate } from '../publish/run-id';
 import { embeddedMetricRecord } from '../metrics';
 import { ControlObjectError } from '../publish/control-object';
-import { publishSilverRun, PublishConflictError, type PublishedRun, type PublishedSilver } from '../publish/silver-published';
+import { publishSilverRun, PublishConflictError, readPublished, type PublishedRun, type PublishedSilver } from '../publish/silver-published';
 import { AlreadyExistsError, type Storage } from '../storage/storage';
 import type { RunManifest } from './manifest';
 import { overlaps, silverFiles } from './published-index';
 import { summaryOf, type RunStatus, type RunSummary } from './run-summary';
+
+/** A delivery to run: a local file (copied to bronze by the run), or one already in bronze (a backfill). */
+export type DeliveryInput = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'bronze'; readonly key: string };
+
+/** What every engine's run of a delivery starts from (DeliveryRun). */
+export interface DeliveryRunOptions {
+  readonly storage: Storage;
+  readonly input: DeliveryInput;
+  /** A run id to use (it must be free); by default the start time, made unique. */
+  readonly runId?: string;
+  /** Run ids to try in turn (the first free one is taken), instead of ones from the start time. */
+  readonly runIdCandidates?: Iterable<string> | undefined;
+  readonly clock?: () => Date;
+}
+
+/** A delivery about to run: where it is and will be, what it supersedes, and the run id claimed for it. */
+export interface DeliveryRun {
+  readonly clock: () => Date;
+  readonly started: Date;
+  readonly keys: LakeKeys;
+  readonly fileName: string;
+  readonly bytes: number;
+  readonly ingestDate: string;
+  readonly gzip: boolean;
+  /** Where the delivery is kept in bronze: its own key in a backfill, else under the claimed run. */
+  readonly bronzeKey: string;
+  /** The delivery's SHA-256 when it had to be read up front (some published delivery has its size). */
+  readonly knownSha: string | undefined;
+  /** The published runs this run's rows are checked against: all but those of the same delivery, which it replaces. */
+  readonly checkedAgainst: readonly PublishedRun[];
+  readonly runId: string;
+}
+
+/**
+ * The start every engine shares (DESIGN.md, rules the runtime keeps): the delivery's name, size and ingest
+ * date; the published runs it supersedes — the same bytes delivered before, so a re-delivery never
+ * double-counts; and a run id claimed exclusively. `claim` adds to what `_claim.json` records.
+ */
+export async function startDeliveryRun(d: DatasetDescriptor, o: DeliveryRunOptions, claim: Record<string, unknown> = {}): Promise<DeliveryRun> {
+  const clock = o.clock ?? (() => new Date());
+  const started = clock();
+  const keys = new LakeKeys(d);
+  const storage = o.storage;
+  let fileName: string;
+  let bytes: number;
+  let ingestDate: string;
+  let bronzeKey: string | undefined;
+  if (o.input.kind === 'file') {
+    fileName = basename(o.input.path);
+    bytes = (await stat(o.input.path)).size;
+    ingestDate = utcDate(started);
+  } else {
+    const parsed = keys.parseBronze(o.input.key);
+    if (!parsed) throw new Error(`${o.input.key} is not a delivery of ${d.key} in bronze (${d.tables.bronze.prefix}ingest_date=…/run_id=…/FILE)`);
+    const size = await storage.size(o.input.key);
+    if (size === undefined) throw new Error(`${o.input.key} does not exist in ${storage.location}`);
+    fileName = parsed.fileName;
+    bytes = size;
+    ingestDate = parsed.ingestDate;
+    bronzeKey = o.input.key;
+  }
+
+  // Which published runs this delivery supersedes: the same bytes delivered before. The SHA-256 is known
+  // up front only when some published delivery has the same size; otherwise it cannot match any.
+  const published = await readPublished(storage, keys.published);
+  const publishedRuns = published?.runs ?? [];
+  let knownSha: string | undefined;
+  if (bronzeKey) knownSha = publishedRuns.find((r) => r.delivery.bronze_key === bronzeKey)?.delivery.sha256;
+  if (!knownSha && publishedRuns.some((r) => r.delivery.bytes === bytes)) knownSha = await sha256Of(await openInput(o.input, storage));
+  const superseded = knownSha ? publishedRuns.filter((r) => r.delivery.sha256 === knownSha) : [];
+  const checkedAgainst = publishedRuns.filter((r) => !superseded.includes(r));
+
+  const input = o.input;
+  const runId = await claimRunId(
+    storage,
+    keys,
+    o.runId ? [o.runId] : o.runIdCandidates ?? runIdCandidates(started, input.kind === 'bronze' ? 'BACKFILL' : undefined),
+    { dataset: d.key, ...claim, started_at: started.toISOString(), input: input.kind === 'file' ? input.path : input.key, pid: process.pid },
+    o.runId !== undefined,
+    async (id) => input.kind === 'file' && (await storage.size(keys.bronze(ingestDate, id, fileName))) !== undefined,
+  );
+  return {
+    clock,
+    started,
+    keys,
+    fileName,
+    bytes,
+    ingestDate,
+    gzip: /\.gz$/i.test(fileName),
+    bronzeKey: bronzeKey ?? keys.bronze(ingestDate, runId, fileName),
+    knownSha,
+    checkedAgainst,
+    runId,
+  };
+}
+
+/** The delivery's bytes as stored: the local file, or the bronze object. */
+export async function openInput(input: DeliveryInput, storage: Storage): Promise<Readable> {
+  return input.kind === 'file' ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : storage.openRead(input.key);
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of stream) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
 
 /** Raised for a run id given on the command line that is already taken. */
 export class RunIdTakenError extends Error {}
