@@ -5,7 +5,7 @@ import { datasetKey } from '../generators/contract/dataset-id';
 import { datasetsOf, findContract, goldsOf, type LakeModel } from '../generators/contract/lake-model';
 import { EtlPipeline, EtlRuntimeLayer } from './compute/etl-pipeline';
 import { GoldRefresh } from './orchestration/gold-refresh';
-import { Backfill, BackfillWorkgroups } from './orchestration/backfill';
+import { Backfill, BackfillLayer, BackfillWorkgroups } from './orchestration/backfill';
 import { lakeTables } from '../generators/tables/lake-tables';
 import { FinanceAccess } from './access/finance-access';
 import { AuditTrail } from './audit/audit-trail';
@@ -69,6 +69,7 @@ export class LakeStack extends TerraformStack {
     });
     new AthenaWorkgroups(this, 'athena', ctx);
     new BackfillWorkgroups(this, 'backfill-athena', ctx);
+    const backfillLayer = new BackfillLayer(this, 'backfill-runtime', ctx);
     const deadLetters = new DeadLetterQueue(this, 'dead-letters', ctx);
 
     const platformTopic = new AlarmTopic(this, 'platform-alarms', {
@@ -94,7 +95,7 @@ export class LakeStack extends TerraformStack {
     const runtimeLayer = new EtlRuntimeLayer(this, 'etl-runtime', ctx);
     for (const dataset of datasetsOf(model)) {
       new EtlPipeline(this, `etl-${contractSlug(dataset.id)}`, { ctx, dataset, layer: runtimeLayer.layer, topic: domainTopics.get(dataset.id.domain)!.topic });
-      new Backfill(this, `backfill-${contractSlug(dataset.id)}`, { ctx, dataset, bronzeDatabase: catalog.databases.get(`bronze_${dataset.id.domain}`)!, topic: domainTopics.get(dataset.id.domain)!.topic });
+      new Backfill(this, `backfill-${contractSlug(dataset.id)}`, { ctx, dataset, bronzeDatabase: catalog.databases.get(`bronze_${dataset.id.domain}`)!, layer: backfillLayer.layer, topic: domainTopics.get(dataset.id.domain)!.topic });
     }
     for (const gold of goldsOf(model)) {
       const source = findContract(model, gold.from);

@@ -17,6 +17,8 @@ import { backfillDeliveries } from './backfill-deliveries';
  * step of runtime/engine/athena-backfill.ts; query results are read here (paged, any size) by execution id.
  */
 export const DESCRIPTOR_FILE = 'descriptor.json';
+/** The path of the function's `descriptor.json` (its package; the handler itself is in a layer). */
+export const BACKFILL_DESCRIPTOR_ENV = 'LAKEC_DESCRIPTOR';
 
 export type BackfillEvent =
   | { readonly action: 'deliveries'; readonly from: string; readonly to: string }
@@ -90,7 +92,7 @@ export function createBackfillHandler(config: BackfillHandlerConfig): (event: Ba
 
 let handlerInstance: ((event: BackfillEvent) => Promise<BackfillResult>) | undefined;
 
-/** The function's entry (`index.handler`): configured from its environment and `descriptor.json`. */
+/** The function's entry (`index.handler`): configured from its environment and its `descriptor.json` (LAKEC_DESCRIPTOR). */
 export async function handler(event: BackfillEvent): Promise<BackfillResult> {
   if (!handlerInstance) {
     const env = (name: string) => {
@@ -98,7 +100,7 @@ export async function handler(event: BackfillEvent): Promise<BackfillResult> {
       if (!v) throw new Error(`${name} is not set`);
       return v;
     };
-    const descriptor = JSON.parse(readFileSync(join(__dirname, DESCRIPTOR_FILE), 'utf8')) as DatasetDescriptor;
+    const descriptor = JSON.parse(readFileSync(process.env[BACKFILL_DESCRIPTOR_ENV] || join(__dirname, DESCRIPTOR_FILE), 'utf8')) as DatasetDescriptor;
     const storage = new S3Storage({
       buckets: { bronze: env(LAMBDA_ENV.bronze), silver: env(LAMBDA_ENV.silver), gold: env(LAMBDA_ENV.gold), quarantine: env(LAMBDA_ENV.quarantine) },
       label: `s3://${env(LAMBDA_ENV.silver)}`,

@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { datasetDescriptor } from '../../generators/validator/dataset-descriptor';
 import { DESCRIPTOR_FILE } from '../../runtime/engine/backfill-handler';
-import { deterministicZip } from '../compute/deterministic-zip';
+import { deterministicZip, type ZipEntry } from '../compute/deterministic-zip';
 import type { LambdaPackage } from '../compute/lambda-code';
 
 /** The backfill function's entry in its package. */
@@ -58,24 +58,48 @@ function handlerBundle(): { key: string; code: Buffer } {
   return bundle;
 }
 
+/** Where the backfill layer's files are once Lambda has extracted it (layers land in /opt). */
+export const BACKFILL_LAYER_DIR = '/opt/lakec-backfill';
+/** Where the function package's descriptor is in the running function (the handler reads BACKFILL_DESCRIPTOR_ENV). */
+export const BACKFILL_DESCRIPTOR = `/var/task/${DESCRIPTOR_FILE}`;
+
+let layer: LambdaPackage | undefined;
+
 /**
- * The backfill Lambda of one dataset contract: the handler bundle, the Parquet wasm it reads published silver
- * with (overlap checks when publishing), and the contract's descriptor. Zipped deterministically, cached by content.
+ * The backfill layer, the same for every dataset of an environment: the handler bundle and the Parquet wasm it
+ * reads published silver with (overlap checks when publishing). Zipped deterministically, cached by content.
  */
-export function backfillPackage(d: DatasetModel): LambdaPackage {
+export function backfillLayerPackage(): LambdaPackage {
+  if (layer && existsSync(layer.file)) return layer;
   const b = handlerBundle();
-  const descriptor = Buffer.from(`${JSON.stringify(datasetDescriptor(d), null, 2)}\n`);
   const wasm = readFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'));
-  const key = createHash('sha256').update(b.key).update(descriptor).digest('hex').slice(0, 24);
-  const file = join(CACHE, 'package', key, 'backfill.zip');
+  const key = createHash('sha256').update(b.key).update(wasm).digest('hex').slice(0, 24);
+  const dir = BACKFILL_LAYER_DIR.slice('/opt/'.length);
+  layer = cachedZip('layer', key, 'lakec-backfill.zip', () => [
+    { name: `${dir}/index.js`, data: b.code },
+    { name: `${dir}/parquet_wasm_bg.wasm`, data: wasm },
+  ]);
+  return layer;
+}
+
+const FUNCTION_INDEX = `// lakec backfill function: the handler lives in the backfill layer (${BACKFILL_LAYER_DIR}); this package holds the dataset.\nmodule.exports = require('${BACKFILL_LAYER_DIR}/index.js');\n`;
+
+/** The backfill function of one dataset contract: the shim and the contract's descriptor, so adding a contract changes no other function. */
+export function backfillPackage(d: DatasetModel): LambdaPackage {
+  const descriptor = Buffer.from(`${JSON.stringify(datasetDescriptor(d), null, 2)}\n`);
+  const key = createHash('sha256').update(FUNCTION_INDEX).update(descriptor).digest('hex').slice(0, 24);
+  return cachedZip('function', key, 'backfill.zip', () => [
+    { name: 'index.js', data: Buffer.from(FUNCTION_INDEX) },
+    { name: DESCRIPTOR_FILE, data: descriptor },
+  ]);
+}
+
+/** A zip written once per content: the cache key names its folder. */
+function cachedZip(kind: string, key: string, name: string, entries: () => ZipEntry[]): LambdaPackage {
+  const file = join(CACHE, kind, key, name);
   if (!existsSync(file)) {
-    const zip = deterministicZip([
-      { name: 'index.js', data: b.code },
-      { name: 'parquet_wasm_bg.wasm', data: wasm },
-      { name: DESCRIPTOR_FILE, data: descriptor },
-    ]);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, zip);
+    writeFileSync(`${file}.${process.pid}.tmp`, deterministicZip(entries()));
     renameSync(`${file}.${process.pid}.tmp`, file);
   }
   const digest = createHash('sha256').update(readFileSync(file)).digest();

@@ -2,6 +2,7 @@ import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { AssetType, TerraformAsset } from 'cdktf';
@@ -11,6 +12,7 @@ import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { athenaEtlPlan } from '../../generators/sql/etl/athena-etl';
 import { bronzeLinesTable } from '../../generators/tables/lake-tables';
 import { glueTable } from '../catalog/glue-catalog';
+import { BACKFILL_DESCRIPTOR_ENV } from '../../runtime/engine/backfill-handler';
 import { LAMBDA_ENV, LAMBDA_WORKGROUP_ENV } from '../../runtime/lambda/handler';
 import { LakeRole } from '../access/lake-role';
 import { lambdaFunctionArn, logGroupArn, servicePrincipal, sqsQueueArn, stateMachineArn } from '../arns';
@@ -20,7 +22,7 @@ import { contractSlug, lambdaLogGroupName, NAME_LIMITS, resourceName, stateMachi
 import { logGroup } from '../observability/log-group';
 import { ATHENA_ENGINE_VERSION } from '../query/athena-workgroups';
 import { tfJson, tfLiteral } from '../terraform-string';
-import { BACKFILL_HANDLER, backfillPackage } from './backfill-code';
+import { BACKFILL_DESCRIPTOR, BACKFILL_HANDLER, backfillLayerPackage, backfillPackage } from './backfill-code';
 import { backfillDefinition } from './backfill-definition';
 import { BACKFILL_RESULTS_PREFIX, backfillName, backfillWorkgroups } from './backfill-names';
 import { backfillFunctionPolicy, backfillStateMachinePolicy } from './backfill-policy';
@@ -58,6 +60,25 @@ export class BackfillWorkgroups extends Construct {
   }
 }
 
+/** The layer every backfill function of an environment uses (one per stack): the handler and its Parquet wasm. */
+export class BackfillLayer extends Construct {
+  readonly layer: LambdaLayerVersion;
+
+  constructor(scope: Construct, id: string, ctx: LakeContext) {
+    super(scope, id);
+    const pkg = backfillLayerPackage();
+    const asset = new TerraformAsset(this, 'code', { path: pkg.file, type: AssetType.FILE, assetHash: pkg.hash });
+    this.layer = new LambdaLayerVersion(this, 'layer', {
+      layerName: resourceName(ctx.env, ['lakec-backfill'], NAME_LIMITS.lambdaFunction),
+      description: 'lakec backfill steps: reading deliveries, the circuit breaker, publishing',
+      filename: asset.path,
+      sourceCodeHash: pkg.base64Sha256,
+      compatibleRuntimes: [ctx.env.etlLambda.runtime],
+      compatibleArchitectures: [ctx.env.etlLambda.architecture],
+    });
+  }
+}
+
 /**
  * Everything one dataset contract adds to backfill it with Athena: the lines table over its bronze prefix
  * (the deliveries a line per row), its backfill Lambda (runtime/engine/backfill-handler.ts) with its role and
@@ -68,7 +89,7 @@ export class Backfill extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly function: LambdaFunction;
 
-  constructor(scope: Construct, id: string, props: { ctx: LakeContext; dataset: DatasetModel; bronzeDatabase: GlueCatalogDatabase; topic: SnsTopic }) {
+  constructor(scope: Construct, id: string, props: { ctx: LakeContext; dataset: DatasetModel; bronzeDatabase: GlueCatalogDatabase; layer: LambdaLayerVersion; topic: SnsTopic }) {
     super(scope, id);
     const { ctx, dataset: d } = props;
     const { env } = ctx;
@@ -99,6 +120,7 @@ export class Backfill extends Construct {
       architectures: [l.architecture],
       handler: BACKFILL_HANDLER,
       filename: code.path,
+      layers: [props.layer.arn],
       sourceCodeHash: pkg.base64Sha256,
       memorySize: l.memoryMb,
       // Preparing a delivery reads it whole (SHA-256, line ends): the longest a function may run.
@@ -115,6 +137,7 @@ export class Backfill extends Construct {
           [LAMBDA_ENV.gold]: ctx.bucketNames.gold,
           [LAMBDA_ENV.quarantine]: ctx.bucketNames.quarantine,
           [LAMBDA_WORKGROUP_ENV]: ctx.workgroups.platform,
+          [BACKFILL_DESCRIPTOR_ENV]: BACKFILL_DESCRIPTOR,
         },
       },
       tags: { 'lakec:contract': tfLiteral(key) },

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -10,6 +10,8 @@ import { REGISTRY_FILE } from '../../runtime/lambda/handler';
 import { S3Storage } from '../../runtime/storage/s3-storage';
 import { deterministicZip } from '../../stacks/compute/deterministic-zip';
 import { FUNCTION_REGISTRY, functionPackage, LAYER_DIR, runtimeLayerPackage } from '../../stacks/compute/lambda-code';
+import { BACKFILL_DESCRIPTOR, BACKFILL_LAYER_DIR, backfillLayerPackage, backfillPackage } from '../../stacks/orchestration/backfill-code';
+import { BACKFILL_DESCRIPTOR_ENV, DESCRIPTOR_FILE } from '../../runtime/engine/backfill-handler';
 import { loadModel } from '../support/specs';
 import { exampleStack, resourceOf } from './support';
 import { unzip } from './unzip';
@@ -26,15 +28,6 @@ function extract(zip: Buffer, dir: string): string[] {
   return [...files.keys()];
 }
 
-function systemUnzipAvailable(): boolean {
-  try {
-    execFileSync('unzip', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('deterministic zip', () => {
   it('gives the same bytes for the same files in any order, and other bytes for other files', () => {
     const a = deterministicZip([{ name: 'b.js', data: Buffer.from('b') }, { name: 'a.js', data: Buffer.from('a'.repeat(1000)) }]);
@@ -45,7 +38,8 @@ describe('deterministic zip', () => {
     expect(() => deterministicZip([{ name: '../x', data: Buffer.alloc(0) }])).toThrow(/bad zip entry name/);
   });
 
-  (systemUnzipAvailable() ? it : it.skip)('is read by Info-ZIP unzip', () => {
+  // Info-ZIP's unzip is installed by .ci/run.
+  it('is read by Info-ZIP unzip', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lakec-zip-'));
     try {
       writeFileSync(join(dir, 't.zip'), deterministicZip([{ name: 'lib/x.wasm', data: Buffer.alloc(5000, 7) }, { name: 'index.js', data: Buffer.from('module.exports = 1;\n') }]));
@@ -135,4 +129,47 @@ describe('the ETL Lambda packages', () => {
       await server.close();
     }
   }, 60_000);
+});
+
+describe('the backfill Lambda packages', () => {
+  const layer = backfillLayerPackage();
+  const fn = backfillPackage(transactions);
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lakec-backfill-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are what the stack deploys: one layer for every backfill function, each function its own small package', () => {
+    const { doc } = exampleStack('dev');
+    const f = resourceOf(doc, 'aws_lambda_function', 'backfill-mortgages-transactions-v1-function') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(f.source_code_hash).toBe(fn.base64Sha256);
+    expect(f.layers).toEqual(['${aws_lambda_layer_version.backfill-runtime-layer.arn}']);
+    expect(f.environment.variables[BACKFILL_DESCRIPTOR_ENV]).toBe(BACKFILL_DESCRIPTOR);
+    expect((resourceOf(doc, 'aws_lambda_layer_version', 'backfill-runtime-layer') as Record<string, unknown>).source_code_hash).toBe(layer.base64Sha256);
+    // The code is in the layer: a function package is the shim and the contract's descriptor.
+    expect(statSync(fn.file).size).toBeLessThan(16 * 1024);
+    expect(backfillPackage({ ...transactions, description: 'another' }).file).not.toBe(fn.file);
+  });
+
+  it('hold the handler and the Parquet wasm in the layer, the dataset in the function; the handler reads the descriptor it is given', async () => {
+    expect(extract(readFileSync(layer.file), join(dir, 'opt'))).toEqual(['lakec-backfill/index.js', 'lakec-backfill/parquet_wasm_bg.wasm']);
+    expect(extract(readFileSync(fn.file), join(dir, 'task'))).toEqual([DESCRIPTOR_FILE, 'index.js']);
+    expect(readFileSync(join(dir, 'task', 'index.js'), 'utf8')).toContain(`require('${BACKFILL_LAYER_DIR}/index.js')`);
+    expect(JSON.parse(readFileSync(join(dir, 'task', DESCRIPTOR_FILE), 'utf8')).key).toBe('mortgages.transactions@v1');
+    const runtime = require(join(dir, 'opt', 'lakec-backfill', 'index.js')); // eslint-disable-line @typescript-eslint/no-require-imports
+    // The environment the stack gives the function, but for where the descriptor was extracted here.
+    const { doc } = exampleStack('dev');
+    const vars = (resourceOf(doc, 'aws_lambda_function', 'backfill-mortgages-transactions-v1-function') as any).environment.variables as Record<string, string>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, vars, { [BACKFILL_DESCRIPTOR_ENV]: join(dir, 'task', 'missing.json') });
+      await expect(runtime.handler({ action: 'nothing' })).rejects.toThrow(/ENOENT.*missing\.json/);
+      process.env[BACKFILL_DESCRIPTOR_ENV] = join(dir, 'task', DESCRIPTOR_FILE);
+      // Configured (descriptor, buckets, workgroup) and past them: the action is what it refuses.
+      await expect(runtime.handler({ action: 'nothing' })).rejects.toThrow(/unknown backfill action/);
+    } finally {
+      process.env = saved;
+    }
+  });
 });
