@@ -18,9 +18,13 @@ export function goldsOf(model: LakeModel): readonly GoldModel[] {
   return model.contracts.filter((c): c is GoldModel => c.kind === 'gold');
 }
 
+const contractsByKey = new WeakMap<LakeModel, ReadonlyMap<string, ContractModel>>();
+
+/** The contract with this id (models are immutable: the index is built once per model). */
 export function findContract(model: LakeModel, id: DatasetId): ContractModel | undefined {
-  const key = datasetKey(id);
-  return model.contracts.find((c) => datasetKey(c.id) === key);
+  let byKey = contractsByKey.get(model);
+  if (!byKey) contractsByKey.set(model, (byKey = new Map(model.contracts.map((c) => [datasetKey(c.id), c]))));
+  return byKey.get(datasetKey(id));
 }
 
 /**

@@ -66,8 +66,13 @@ export function lakeTables(model: LakeModel): TableDef[] {
   return model.contracts.flatMap((c) => (c.kind === 'dataset' ? datasetTables(c) : [goldTable(c)]));
 }
 
-export function datasetTables(d: DatasetModel): TableDef[] {
-  return [bronzeTable(d), silverTable(d), quarantineTable(d, 'quarantine'), quarantineTable(d, 'condemned')];
+const tablesOf = new WeakMap<DatasetModel, readonly TableDef[]>();
+
+/** A dataset contract's four tables: bronze, silver, quarantine, condemned (built once per model; immutable). */
+export function datasetTables(d: DatasetModel): readonly TableDef[] {
+  let tables = tablesOf.get(d);
+  if (!tables) tablesOf.set(d, (tables = Object.freeze([bronzeTable(d), silverTable(d), quarantineTable(d, 'quarantine'), quarantineTable(d, 'condemned')])));
+  return tables;
 }
 
 /** Every Glue table of the platform, as Terraform deploys them: the lake's and the backfills' lines tables. */
