@@ -1,6 +1,5 @@
 import type { DatasetDescriptor } from '../dataset-module';
 import { FingerprintSet, valueFingerprint } from '../dedup/fingerprint-set';
-import { canonicalValues, readParquetTable } from '../parquet/parquet-reader';
 import type { PublishedRun } from '../publish/silver-published';
 import { hexFingerprint } from '../row-hash';
 import type { Storage } from '../storage/storage';
@@ -16,6 +15,10 @@ export function silverFiles(runs: readonly PublishedRun[]): string[] {
  * checks compare against (published silver of this schema_v, DESIGN.md).
  */
 export async function addSilverFiles(storage: Storage, d: DatasetDescriptor, files: readonly string[], index: DedupIndex): Promise<void> {
+  if (files.length === 0) return;
+  // Loaded on first use: the Parquet reader (WebAssembly, Arrow) costs a run with nothing published a third of a second.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { canonicalValues, readParquetTable } = require('../parquet/parquet-reader') as typeof import('../parquet/parquet-reader');
   const unique = d.columns.flatMap((c, i) => (c.unique ? [i] : []));
   const columns = ['_row_hash', ...unique.map((i) => d.columns[i]!.name)];
   const fp = new Int32Array(3);
