@@ -7,6 +7,7 @@ import { duckdbType } from '../generators/ddl/duckdb-ddl';
 import { DuckDbPrinter } from '../generators/sql/duckdb-printer';
 import { goldQuery, goldTableOf } from '../generators/sql/gold-query';
 import { reconciliationQuery } from '../generators/sql/gold-reconciliation';
+import { restatementQuery } from '../generators/sql/gold-restatement';
 import { goldSource } from '../generators/sql/gold-source';
 import { sqlIdentifier, sqlQualified, sqlString } from '../generators/sql/quote';
 import type { PrintedSql } from '../generators/sql/sql-printer';
@@ -78,13 +79,8 @@ export function goldJob(model: LakeModel, gold: GoldModel): GoldJob {
       reconcile: bound(reconcile.text, reconcile),
       restatement: (columnsOfPrevious) => {
         const present = new Set(columnsOfPrevious);
-        const cols = [...compared.filter((c) => present.has(c)), gold.time.as].map(sqlIdentifier).join(', ');
-        return [
-          `WITH "p" AS (SELECT ${cols} FROM ${relation('previous')}),`,
-          `"n" AS (SELECT ${cols} FROM ${relation('next')}),`,
-          `"changed" AS (SELECT ${period} FROM (SELECT * FROM "p" EXCEPT ALL SELECT * FROM "n") AS "gone" UNION ALL SELECT ${period} FROM (SELECT * FROM "n" EXCEPT ALL SELECT * FROM "p") AS "came")`,
-          `SELECT ${period} AS "month", count(*) AS "changed_rows" FROM "changed" WHERE ${period} IN (SELECT ${period} FROM "p") GROUP BY ${period} ORDER BY ${period}`,
-        ].join('\n');
+        const runs = { previous: { schema: RUN_SCHEMA, name: 'previous' }, next: { schema: RUN_SCHEMA, name: 'next' } };
+        return printer.printQuery(restatementQuery(gold, { runs, compared: compared.filter((c) => present.has(c)) })).text;
       },
     },
   };

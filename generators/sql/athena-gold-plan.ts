@@ -8,6 +8,7 @@ import { AthenaPrinter } from './athena-printer';
 import { goldSource } from './gold-source';
 import { goldQuery, goldTableOf, type Relation } from './gold-query';
 import { reconciliationQuery } from './gold-reconciliation';
+import { restatementQuery } from './gold-restatement';
 import { monthWindowsQuery } from './month-windows';
 import { readerViewTemplate } from './reader-views';
 import { ALL_MONTHS, RUN_ID } from './sql-param';
@@ -16,7 +17,7 @@ import { fillParams } from './sql-template';
 import type { SqlQuery, SqlTextTemplate } from './sql-node';
 
 /** The statements of one Gold run in Athena, in the order the Gold refresh state machine runs them. */
-export type AthenaGoldStepName = 'drop-stage' | 'create-stage' | 'month-windows' | 'insert-window' | 'reconcile' | 'publish-view';
+export type AthenaGoldStepName = 'drop-stage' | 'create-stage' | 'month-windows' | 'insert-window' | 'reconcile' | 'restatement' | 'publish-view';
 
 export interface AthenaGoldStep {
   readonly name: AthenaGoldStepName;
@@ -73,13 +74,18 @@ export function athenaGoldRun(gold: GoldModel, source: DatasetModel, buckets: Bu
     'month-windows': step('month-windows', 'The windows of at most 100 months the inserts cover (rows month_from, month_to).', printer.printQuery(queries.monthWindows)),
     'insert-window': step('insert-window', "Compute one window's Gold rows into the run's prefix.", printer.print({ kind: 'insert', schema: stage.schema, name: stage.name, query })),
     reconcile: step('reconcile', 'Reconcile the run with silver: any row returned is a disagreement and stops the publish.', printer.printQuery(queries.reconciliation)),
+    restatement: step(
+      'restatement',
+      'Closed months of the published run (previous_run_id) that the run changes (month, changed_rows, closed): any row stops the publish unless the refresh was started with allow_restatement.',
+      printer.printQuery(queries.closedRestatements),
+    ),
     'publish-view': step('publish-view', 'Point the finance reader view at the run (after _LATEST.json is written).', printer.print(readerViewTemplate(goldTable))),
   };
   return {
     stage,
     location: location.text,
     steps,
-    order: ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'drop-stage', 'reconcile', 'publish-view'],
+    order: ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'drop-stage', 'reconcile', 'restatement', 'publish-view'],
   };
 }
 
@@ -88,10 +94,12 @@ export interface GoldQueries {
   readonly gold: SqlQuery;
   readonly reconciliation: SqlQuery;
   readonly monthWindows: SqlQuery;
+  /** The closed months a run changes, against the published run (gold-restatement.ts). */
+  readonly closedRestatements: SqlQuery;
 }
 
 export function goldQueries(gold: GoldModel, source: DatasetModel): GoldQueries {
-  return { gold: goldQuery(gold, source), reconciliation: reconciliationQuery(gold, source), monthWindows: monthWindowsQuery(gold, source) };
+  return { gold: goldQuery(gold, source), reconciliation: reconciliationQuery(gold, source), monthWindows: monthWindowsQuery(gold, source), closedRestatements: restatementQuery(gold, { closedOnly: true }) };
 }
 
 /** The Athena Gold run of every Gold contract of the model, by `domain.name@vN` (for the stacks). */

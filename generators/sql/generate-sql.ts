@@ -16,7 +16,7 @@ export interface SqlConfig {
 }
 
 
-const STEP_FILES: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'publish-view'];
+const STEP_FILES: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'restatement', 'publish-view'];
 
 /**
  * The Gold SQL `lakec build` writes, per Gold contract:

@@ -59,6 +59,8 @@ function isRealTime(value: string): boolean {
 
 /** The run whose rows a Gold statement computes or checks. */
 export const RUN_ID: SqlParam = { name: 'run_id', type: { kind: 'string' }, format: 'run_id' };
+/** The published Gold run a new run is compared with (restatements). */
+export const PREVIOUS_RUN_ID: SqlParam = { name: 'previous_run_id', type: { kind: 'string' }, format: 'run_id' };
 /** When the Gold run is (to be) published, UTC; every Gold row carries it. */
 export const PUBLISHED_AT: SqlParam = { name: 'published_at', type: { kind: 'timestamp' }, format: 'timestamp' };
 /** First month (`YYYY-MM`) a Gold statement reports on. */

@@ -344,9 +344,11 @@ export abstract class SqlPrinter {
         return this.formatMonth(args[0]!);
       case 'add_months': {
         arity(2);
+        // A whole number of months as a literal, negated for months back.
         const n = e.args[1]!;
-        if (n.kind !== 'literal' || n.value.type !== 'number' || n.value.scale !== 0) throw new Error('add_months takes a whole number of months as a literal');
-        return this.addMonths(args[0]!, Number(n.value.text));
+        const literal = n.kind === 'negate' ? n.operand : n;
+        if (literal.kind !== 'literal' || literal.value.type !== 'number' || literal.value.scale !== 0) throw new Error('add_months takes a whole number of months as a literal');
+        return this.addMonths(args[0]!, (n.kind === 'negate' ? -1 : 1) * Number(literal.value.text));
       }
       case 'sha256_hex':
         arity(1);

@@ -1,7 +1,12 @@
 import type { AthenaGoldRun } from '../../generators/sql/athena-gold-plan';
 
+/** The audit record a refresh writes under `_audit/` when it publishes a restatement it was allowed. */
+export const RESTATEMENT_RECORD_FORMAT = 'lakec.gold.restatement-athena/1';
+
 /** What the Gold refresh of one contract needs to know besides its Athena statements. */
 export interface GoldRefreshTarget {
+  /** `domain.name@vN`, for the records it writes. */
+  readonly dataset: string;
   /** The Gold refresh workgroup (enforced: results location and encryption — the gold key — come from it). */
   readonly workgroup: string;
   /** Glue database the statements run in (they are fully qualified anyway). */
@@ -221,6 +226,72 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
       ResultPath: '$.latest',
       Retry: SDK_RETRY,
       Catch: [{ ErrorEquals: ['S3.NoSuchKeyException'], ResultPath: null, Next: 'ComposeFirstLatest' }, ...CATCH_ALL],
+      Next: entry('CheckRestatement', run.steps.restatement.sql),
+    },
+    // DESIGN.md, restatements: closed months of the published run that this run changes stop the publish,
+    // unless the refresh was started with {"allow_restatement": true}; a restatement published is recorded.
+    // Checked after every read of _LATEST.json, so a lost race compares with the run that won it.
+    ...athena('CheckRestatement', run.steps.restatement.sql, { run_id: '$.run.run_id', previous_run_id: `$.latest.body.${l.runIdField}` }, 'ReadRestatement', '$.restatementQuery'),
+    ReadRestatement: {
+      Type: 'Task',
+      Resource: ATHENA_RESULTS,
+      Parameters: { 'QueryExecutionId.$': '$.restatementQuery.QueryExecutionId', MaxResults: 1000 },
+      ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
+      ResultPath: '$.restatement',
+      Retry: ATHENA_RETRY,
+      Catch: CATCH_ALL,
+      Next: 'ClosedMonthsChanged',
+    },
+    ClosedMonthsChanged: {
+      Type: 'Choice',
+      // Row 0 is the header; any further row is a closed month the run changes.
+      Choices: [{ Variable: '$.restatement.rows[1]', IsPresent: true, Next: 'RestatementRequested' }],
+      Default: 'ComposeLatest',
+    },
+    RestatementRequested: {
+      Type: 'Choice',
+      // Two steps: a comparison on a missing field is an error in Step Functions, not false.
+      Choices: [{ Variable: '$.allow_restatement', IsPresent: true, Next: 'RestatementAllowed' }],
+      Default: 'RestatementRefused',
+    },
+    RestatementAllowed: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.allow_restatement', BooleanEquals: true, Next: 'ComposeRestatementRecord' }],
+      Default: 'RestatementRefused',
+    },
+    RestatementRefused: {
+      Type: 'Fail',
+      Error: 'Lakec.RestatementRefused',
+      Cause: 'The run changes closed months of the published run (the rows of ReadRestatement in the execution history); nothing was published. Start the refresh with {"allow_restatement": true} to restate them.',
+    },
+    ComposeRestatementRecord: {
+      Type: 'Pass',
+      Parameters: {
+        format: RESTATEMENT_RECORD_FORMAT,
+        dataset: target.dataset,
+        'run_id.$': '$.run.run_id',
+        'replaced_run_id.$': `$.latest.body.${l.runIdField}`,
+        'published_at.$': '$.run.published_at_iso',
+        'published_by.$': '$$.Execution.Id',
+        // Athena's result rows as returned: a header, then month, changed_rows, closed per closed month.
+        'closed_month_rows.$': '$.restatement.rows',
+      },
+      ResultPath: '$.restatementRecord',
+      Next: 'RecordRestatement',
+    },
+    RecordRestatement: {
+      Type: 'Task',
+      Resource: SDK('s3', 'putObject'),
+      Parameters: {
+        Bucket: target.goldBucket,
+        'Key.$': `States.Format('${escapeIntrinsicString(target.goldPrefix)}_audit/{}-{}.json', $.run.run_id, $.run.run_id)`,
+        ContentType: 'application/json',
+        'Body.$': 'States.JsonToString($.restatementRecord)',
+        IfNoneMatch: '*',
+      },
+      ResultPath: null,
+      Retry: SDK_RETRY,
+      Catch: CATCH_ALL,
       Next: 'ComposeLatest',
     },
     ComposeLatest: { Type: 'Pass', Parameters: latestDocument(target, { [`${l.previousRunIdField}.$`]: `$.latest.body.${l.runIdField}` }), ResultPath: '$.newLatest', Next: 'WriteLatest' },

@@ -57,6 +57,7 @@ export class GoldRefresh extends Construct {
     const definition = goldRefreshDefinition(
       plan,
       {
+        dataset: key,
         workgroup: ctx.workgroups.gold,
         database: goldTable.database,
         goldBucket: ctx.bucketNames.gold,

@@ -8,7 +8,7 @@ import { goldPairs, SPEC_CASES } from './support/gold-cases';
 import { expectTrino } from './support/trino-check';
 
 const env = buildConfig().environments.find((e) => e.name === 'prod')!;
-const values = { run_id: '20240131T120000Z', published_at: '2024-01-31 12:00:00.000', ...ALL_MONTHS };
+const values = { run_id: '20240131T120000Z', previous_run_id: '20231231T120000Z', published_at: '2024-01-31 12:00:00.000', ...ALL_MONTHS };
 
 describe.each(SPEC_CASES)('the Athena Gold run of the %s contracts', (_name, specs) => {
   const model = loadModel(specs);
@@ -17,7 +17,7 @@ describe.each(SPEC_CASES)('the Athena Gold run of the %s contracts', (_name, spe
     for (const { gold, source } of goldPairs(model)) {
       const run = athenaGoldRun(gold, source, env.buckets);
       const t = goldTableOf(gold);
-      expect(run.order).toEqual(['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'drop-stage', 'reconcile', 'publish-view']);
+      expect(run.order).toEqual(['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'drop-stage', 'reconcile', 'restatement', 'publish-view']);
       expect(run.stage).toEqual({ schema: t.database, name: `${t.readerName}__gold_run` });
       expect(run.stage.name).toMatch(/^[a-z][a-z0-9_]{0,127}$/);
       // The run's prefix is the Gold table's location template with run_id filled and the month left to the partition.
@@ -29,6 +29,7 @@ describe.each(SPEC_CASES)('the Athena Gold run of the %s contracts', (_name, spe
         'month-windows': [],
         'insert-window': ['month_from', 'month_to', 'published_at', 'run_id'],
         reconcile: ['published_at', 'run_id'],
+        restatement: ['previous_run_id', 'run_id'],
         'publish-view': ['run_id'],
       });
     }

@@ -26,7 +26,7 @@ function plan(goldName: string): { run: AthenaGoldRun; definition: AslDefinition
   const table = lakeTables({ contracts: [gold] })[0]!;
   const definition = goldRefreshDefinition(
     run,
-    { workgroup: 'acme-lake-dev-gold-refresh', database: table.database, goldBucket: buckets.gold, goldPrefix: table.prefix, schemaV: gold.id.schemaV, latest: latestDocumentShape(datasetKey(gold.id)) },
+    { dataset: datasetKey(gold.id), workgroup: 'acme-lake-dev-gold-refresh', database: table.database, goldBucket: buckets.gold, goldPrefix: table.prefix, schemaV: gold.id.schemaV, latest: latestDocumentShape(datasetKey(gold.id)) },
     `Gold refresh of ${datasetKey(gold.id)}`,
   );
   return { run, definition, prefix: table.prefix };
@@ -188,6 +188,43 @@ describe.each(GOLDS)('Gold refresh state machine of finance.%s', (name) => {
       expect(r).toMatchObject({ status: 'FAILED', error: 'Lakec.ReconciliationFailed' });
       expect(s.puts).toEqual([]);
       expect(s.sql.some((q) => q.startsWith('CREATE OR REPLACE VIEW'))).toBe(false);
+    });
+
+    it('compares with the published run and refuses to change its closed months unless started with allow_restatement, then records the restatement', () => {
+      const previous = '20231231T000000Z';
+      const closedMonthChanged = (c: TaskCall) =>
+        c.parameters.QueryExecutionId === 'q3'
+          ? { ResultSet: { Rows: [{ Data: [{ VarCharValue: 'month_from' }, { VarCharValue: 'month_to' }] }, { Data: [{ VarCharValue: '2024-01' }, { VarCharValue: '2024-03' }] }] } }
+          : c.parameters.QueryExecutionId === 'q7'
+            ? { ResultSet: { Rows: [{ Data: [{ VarCharValue: 'month' }, { VarCharValue: 'changed_rows' }, { VarCharValue: 'closed' }] }, { Data: [{ VarCharValue: '2023-10' }, { VarCharValue: '2' }, { VarCharValue: 'true' }] }] } }
+            : { ResultSet: { Rows: [{ Data: [{ VarCharValue: 'check_name' }] }] } };
+      const answers = { getObject: () => ({ ETag: '"v7"', Body: JSON.stringify({ run_id: previous, schema_version: 'v1' }) }), getQueryResults: closedMonthChanged };
+      for (const input of [{}, { allow_restatement: false }, { allow_restatement: 'yes' }]) {
+        const s = script(answers);
+        const r = runStateMachine(definition, input, s.handler, { now: () => ENTERED, executionId: EXECUTION });
+        expect(r).toMatchObject({ status: 'FAILED', error: 'Lakec.RestatementRefused' });
+        expect(s.sql[6]).toBe(expectedSql('restatement', { run_id: runId, previous_run_id: previous }));
+        expect(s.puts).toEqual([]);
+        expect(s.sql.some((q) => q.startsWith('CREATE OR REPLACE VIEW'))).toBe(false);
+      }
+      const s = script(answers);
+      const r = runStateMachine(definition, { allow_restatement: true }, s.handler, { now: () => ENTERED, executionId: EXECUTION });
+      expect(r.status).toBe('SUCCEEDED');
+      expect(s.puts.map((p) => p.parameters.Key)).toEqual([`${prefix}_audit/${runId}-${runId}.json`, `${prefix}_LATEST.json`]);
+      expect(s.puts[0]!.parameters.IfNoneMatch).toBe('*');
+      expect(JSON.parse(s.puts[0]!.parameters.Body)).toEqual({
+        format: 'lakec.gold.restatement-athena/1',
+        dataset: `finance.${name}@v1`,
+        run_id: runId,
+        replaced_run_id: previous,
+        published_at: '2024-01-31T12:34:56Z',
+        published_by: EXECUTION,
+        closed_month_rows: [{ Data: [{ VarCharValue: 'month' }, { VarCharValue: 'changed_rows' }, { VarCharValue: 'closed' }] }, { Data: [{ VarCharValue: '2023-10' }, { VarCharValue: '2' }, { VarCharValue: 'true' }] }],
+      });
+      // Without closed months changed, nothing is recorded and the run publishes as before.
+      const quiet = script({ getObject: answers.getObject });
+      expect(runStateMachine(definition, {}, quiet.handler, { now: () => ENTERED, executionId: EXECUTION }).status).toBe('SUCCEEDED');
+      expect(quiet.puts.map((p) => p.parameters.Key)).toEqual([`${prefix}_LATEST.json`]);
     });
 
     it('refuses a run prefix that already holds objects', () => {
