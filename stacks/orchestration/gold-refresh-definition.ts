@@ -165,16 +165,7 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     ...athena('DropLeftoverStage', run.steps['drop-stage'].sql, runPaths, entry('CreateStage', run.steps['create-stage'].sql)),
     ...athena('CreateStage', run.steps['create-stage'].sql, runPaths, entry('ComputeMonthWindows', run.steps['month-windows'].sql)),
     ...athena('ComputeMonthWindows', run.steps['month-windows'].sql, runPaths, 'ReadMonthWindows', '$.windowsQuery'),
-    ReadMonthWindows: {
-      Type: 'Task',
-      Resource: ATHENA_RESULTS,
-      Parameters: { 'QueryExecutionId.$': '$.windowsQuery.QueryExecutionId', MaxResults: 1000 },
-      ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
-      ResultPath: '$.windows',
-      Retry: ATHENA_RETRY,
-      Catch: CATCH_ALL,
-      Next: 'InsertWindows',
-    },
+    ReadMonthWindows: readResults('$.windowsQuery', 1000, '$.windows', 'InsertWindows'),
     InsertWindows: {
       Type: 'Map',
       ItemsPath: '$.windows.rows',
@@ -200,16 +191,7 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     },
     ...athena('DropStage', run.steps['drop-stage'].sql, runPaths, entry('Reconcile', run.steps.reconcile.sql)),
     ...athena('Reconcile', run.steps.reconcile.sql, runPaths, 'ReadReconciliation', '$.reconcileQuery'),
-    ReadReconciliation: {
-      Type: 'Task',
-      Resource: ATHENA_RESULTS,
-      Parameters: { 'QueryExecutionId.$': '$.reconcileQuery.QueryExecutionId', MaxResults: 101 },
-      ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
-      ResultPath: '$.reconciliation',
-      Retry: ATHENA_RETRY,
-      Catch: CATCH_ALL,
-      Next: 'Reconciled',
-    },
+    ReadReconciliation: readResults('$.reconcileQuery', 101, '$.reconciliation', 'Reconciled'),
     Reconciled: {
       Type: 'Choice',
       // Row 0 is the header; any further row is a disagreement.
@@ -232,16 +214,7 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     // unless the refresh was started with {"allow_restatement": true}; a restatement published is recorded.
     // Checked after every read of _LATEST.json, so a lost race compares with the run that won it.
     ...athena('CheckRestatement', run.steps.restatement.sql, { run_id: '$.run.run_id', previous_run_id: `$.latest.body.${l.runIdField}` }, 'ReadRestatement', '$.restatementQuery'),
-    ReadRestatement: {
-      Type: 'Task',
-      Resource: ATHENA_RESULTS,
-      Parameters: { 'QueryExecutionId.$': '$.restatementQuery.QueryExecutionId', MaxResults: 1000 },
-      ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
-      ResultPath: '$.restatement',
-      Retry: ATHENA_RETRY,
-      Catch: CATCH_ALL,
-      Next: 'ClosedMonthsChanged',
-    },
+    ReadRestatement: readResults('$.restatementQuery', 1000, '$.restatement', 'ClosedMonthsChanged'),
     ClosedMonthsChanged: {
       Type: 'Choice',
       // Row 0 is the header; any further row is a closed month the run changes.
@@ -315,6 +288,20 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     RunFailed: { Type: 'Fail', Error: 'Lakec.GoldRefreshFailed', Cause: 'A step failed; nothing new was published. See the execution history ($.error).' },
   };
   return { Comment: comment, TimeoutSeconds: GOLD_REFRESH_TIMEOUT_SECONDS, StartAt: 'ListRunningRefreshes', States: prune(states) as Record<string, AslState> };
+}
+
+/** A finished query's rows (the header first) into `resultPath`, at most `maxResults` of them. */
+function readResults(queryPath: string, maxResults: number, resultPath: string, next: string): AslState {
+  return {
+    Type: 'Task',
+    Resource: ATHENA_RESULTS,
+    Parameters: { 'QueryExecutionId.$': `${queryPath}.QueryExecutionId`, MaxResults: maxResults },
+    ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
+    ResultPath: resultPath,
+    Retry: ATHENA_RETRY,
+    Catch: CATCH_ALL,
+    Next: next,
+  };
 }
 
 function writeLatest(target: GoldRefreshTarget, key: string, condition: Record<string, string>, publishEntry: string): AslState {
