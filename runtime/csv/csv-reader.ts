@@ -145,8 +145,40 @@ export class CsvReader {
     const quote = this.quote;
     const special = this.special;
     let pos = 0;
+    // The fast path: a line holding no quote is split at its delimiters by the string's own search (one
+    // native call a cell, not a step a byte). `lf`, `quoteAt` and `delimAt` are the next line feed, quote
+    // and delimiter at or after where they were last looked for (-1: none left in the chunk).
+    const delimChar = String.fromCharCode(delimiter);
+    const quoteChar = String.fromCharCode(quote);
+    let lf = -2;
+    let quoteAt = -2;
+    let delimAt = -2;
     while (pos < n) {
       if (this.stopped) return n;
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
+      if (quoteAt !== -1 && quoteAt < pos) quoteAt = text.indexOf(quoteChar, pos);
+      if (lf >= 0 && (quoteAt === -1 || quoteAt > lf)) {
+        let starts = rec.starts;
+        let ends = rec.ends;
+        let cells = 0;
+        let cellStart = pos;
+        for (;;) {
+          if (delimAt !== -1 && delimAt < cellStart) delimAt = text.indexOf(delimChar, cellStart);
+          if (delimAt === -1 || delimAt > lf) break;
+          if (cells === starts.length) ({ starts, ends } = this.grow());
+          starts[cells] = cellStart;
+          ends[cells++] = delimAt;
+          cellStart = delimAt + 1;
+        }
+        const recordEnd = lf > pos && data[lf - 1] === CR ? lf - 1 : lf;
+        if (cells === starts.length) ({ starts, ends } = this.grow());
+        starts[cells] = cellStart;
+        ends[cells++] = recordEnd;
+        this.hand(pos, recordEnd, cells, text, data, ascii, validUpTo, RecordStatus.ok, false);
+        pos = lf + 1;
+        if (final && pos >= n) return n;
+        continue;
+      }
       let starts = rec.starts;
       let ends = rec.ends;
       let cells = 0;
@@ -252,21 +284,27 @@ export class CsvReader {
         ends[cells++] = cellEnd;
         if (cellEnd !== recordEnd) recordEnd = cellEnd;
       }
-      this.recordNumber++;
-      this.recStart = pos;
-      this.recEnd = recordEnd;
-      rec.cellCount = cells;
-      rec.text = text;
-      rec.bytes = data;
-      rec.ascii = ascii;
-      if (status === RecordStatus.ok && !ascii && recordEnd > validUpTo && !isUtf8(data.subarray(pos, recordEnd))) status = RecordStatus.utf8;
-      if (status === RecordStatus.ok && unescape) this.unescapeCells(text);
-      this.status = status;
-      this.onRecord(this);
+      this.hand(pos, recordEnd, cells, text, data, ascii, validUpTo, status, unescape);
       pos = next;
       if (final && pos >= n) return n;
     }
     return pos;
+  }
+
+  /** Hands over the record `data[start, end)` whose `cells` are in record.starts/ends. */
+  private hand(start: number, end: number, cells: number, text: string, data: Buffer, ascii: boolean, validUpTo: number, status: RecordStatus, unescape: boolean): void {
+    const rec = this.record;
+    this.recordNumber++;
+    this.recStart = start;
+    this.recEnd = end;
+    rec.cellCount = cells;
+    rec.text = text;
+    rec.bytes = data;
+    rec.ascii = ascii;
+    if (status === RecordStatus.ok && !ascii && end > validUpTo && !isUtf8(data.subarray(start, end))) status = RecordStatus.utf8;
+    if (status === RecordStatus.ok && unescape) this.unescapeCells(text);
+    this.status = status;
+    this.onRecord(this);
   }
 
   /** Rebuilds the current record's text with doubled quotes undone (rare: only records that have them). */

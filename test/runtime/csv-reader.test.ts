@@ -95,3 +95,69 @@ test('however the input is cut into chunks, the records are the same (property, 
     { seed: 4242, numRuns: 600 },
   );
 });
+
+/**
+ * An independent reading of RFC 4180 for well-formed input: cells are unquoted (no quote, no line break) or
+ * quoted (doubled quotes, line breaks inside); records end at LF or CRLF, the last one maybe at the end.
+ */
+function reference(text: string): { cells: string[]; raw: string }[] {
+  const out: { cells: string[]; raw: string }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const start = i;
+    const cells: string[] = [];
+    let end = -1;
+    for (;;) {
+      let cell = '';
+      if (text[i] === '"') {
+        for (i++; ; ) {
+          if (text[i] === '"' && text[i + 1] === '"') {
+            cell += '"';
+            i += 2;
+          } else if (text[i] === '"') {
+            i++;
+            break;
+          } else cell += text[i++];
+        }
+      } else {
+        while (i < text.length && text[i] !== ',' && text[i] !== '\n') cell += text[i++];
+        if (text[i] === '\n' && cell.endsWith('\r')) cell = cell.slice(0, -1);
+      }
+      cells.push(cell);
+      if (i >= text.length) {
+        end = i;
+        break;
+      }
+      if (text[i] === ',') {
+        i++;
+        if (i >= text.length) {
+          cells.push('');
+          end = i;
+          break;
+        }
+        continue;
+      }
+      const eol = text[i] === '\r' ? 2 : 1;
+      end = text[i - 1] === '\r' && text[i] === '\n' ? i - 1 : i;
+      i += eol;
+      break;
+    }
+    out.push({ cells, raw: text.slice(start, end) });
+  }
+  return out;
+}
+
+test('records equal an independent RFC 4180 reading, lines with and without quotes mixed (property, fixed seed)', () => {
+  const plain = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\r', 'é', '💳', '\t', ';'), maxLength: 12 }).filter((c) => !c.endsWith('\r'));
+  const quoted = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r\n', ' ', 'é'), maxLength: 8 }).map((c) => `"${c.replace(/"/g, '""')}"`);
+  const record = fc.array(fc.oneof({ weight: 4, arbitrary: plain }, { weight: 1, arbitrary: quoted }), { minLength: 1, maxLength: 6 }).map((cells) => cells.join(','));
+  const file = fc.tuple(fc.array(record, { minLength: 1, maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean()).map(([records, eol, trailing]) => records.join(eol) + (trailing ? eol : ''));
+  fc.assert(
+    fc.property(file, fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }), (text, pieces) => {
+      const expected = reference(text).map((r, k) => ok(k + 1, r.cells, r.raw));
+      expect(read(Buffer.from(text), pieces)).toEqual(expected);
+      expect(read(Buffer.from(text))).toEqual(expected);
+    }),
+    { seed: 20261123, numRuns: 800 },
+  );
+});
