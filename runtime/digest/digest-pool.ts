@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../worker-script';
-import { rowDigests, type DigestJob } from './sha256-many';
+import { chunkDigests, type ChunkDigests, type DigestJob } from './sha256-many';
 
 /**
  * The `_row_hash` of a chunk of records — inputs built from their cells and hashed with SHA-256 — on a
@@ -8,28 +8,28 @@ import { rowDigests, type DigestJob } from './sha256-many';
  * thread.
  */
 export interface DigestPool {
-  digest(job: DigestJob): Promise<Uint8Array>;
+  digest(job: DigestJob): Promise<ChunkDigests>;
   close(): Promise<void>;
 }
 
 export const DIGEST_WORKER = 'digest-worker';
 
 export function createDigestPool(options: { readonly worker: boolean }): DigestPool {
-  const script = options.worker ? workerScript(__dirname, DIGEST_WORKER, ['sha256-many.ts']) : undefined;
+  const script = options.worker ? workerScript(__dirname, DIGEST_WORKER, ['sha256-many.ts', '../dedup/fingerprint-set.ts']) : undefined;
   if (!script) {
     return {
-      digest: async (job) => rowDigests(job),
+      digest: async (job) => chunkDigests(job),
       close: async () => undefined,
     };
   }
   const worker = new Worker(script);
-  const waiting = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (d: ChunkDigests) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let failed: Error | undefined;
-  worker.on('message', (m: { id: number; digests: Uint8Array }) => {
+  worker.on('message', (m: { id: number; result: ChunkDigests }) => {
     const w = waiting.get(m.id);
     waiting.delete(m.id);
-    w?.resolve(m.digests);
+    w?.resolve(m.result);
   });
   const fail = (err: Error) => {
     failed = err;

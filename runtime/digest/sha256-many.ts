@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { valueFingerprintOfBytes } from '../dedup/fingerprint-set';
 
 /**
  * The `_row_hash` inputs of a chunk of records, described by their cells' byte ranges (`rowHash` in
@@ -17,6 +18,39 @@ export interface DigestJob {
   readonly columns: number;
   /** The contract's null values, as bytes. */
   readonly nullValues: readonly Uint8Array[];
+  /** Columns whose cells also get a valueFingerprint (string `unique` columns), in this order. */
+  readonly fingerprintColumns?: Int32Array;
+}
+
+/** What the digest thread returns for a chunk. */
+export interface ChunkDigests {
+  /** SHA-256 of each record's `_row_hash` input: 32 bytes a record. */
+  readonly digests: Uint8Array;
+  /** Per record and fingerprint column (`(record * columns + k) * 3`): the cell's valueFingerprint; zeros for an absent cell. */
+  readonly fingerprints: Int32Array;
+}
+
+/** A chunk's `_row_hash` digests, and the fingerprints of its string `unique` cells (chunkDigests is one pass of the thread). */
+export function chunkDigests(job: DigestJob): ChunkDigests {
+  const digests = rowDigests(job);
+  const columns = job.fingerprintColumns ?? new Int32Array(0);
+  const fingerprints = new Int32Array(job.count * columns.length * 3);
+  const fp = new Int32Array(3);
+  const n = job.columns;
+  for (let r = 0; r < job.count; r++) {
+    const bytes = job.sources[job.sourceOf[r]!]!;
+    for (let k = 0; k < columns.length; k++) {
+      const at = r * n + columns[k]!;
+      const s = job.start[at]!;
+      if (s < 0) continue;
+      valueFingerprintOfBytes(bytes, s, job.end[at]!, fp);
+      const o = (r * columns.length + k) * 3;
+      fingerprints[o] = fp[0]!;
+      fingerprints[o + 1] = fp[1]!;
+      fingerprints[o + 2] = fp[2]!;
+    }
+  }
+  return { digests, fingerprints };
 }
 
 /** SHA-256 of each record's `_row_hash` input: 32 bytes a record, in one array. */

@@ -1,8 +1,8 @@
 import type { CsvRecord, DatasetDescriptor, RowValues, ValidateRecord } from '../dataset-module';
 import { RecordStatus } from '../csv/csv-reader';
-import { FingerprintSet, valueFingerprint, valueFingerprintOfBytes } from '../dedup/fingerprint-set';
+import { FingerprintSet, valueFingerprint } from '../dedup/fingerprint-set';
 import type { DigestPool } from '../digest/digest-pool';
-import type { DigestJob } from '../digest/sha256-many';
+import type { ChunkDigests, DigestJob } from '../digest/sha256-many';
 import type { Breaker } from './breaker';
 import type { RejectedOutput, SilverOutput } from './outputs';
 
@@ -63,7 +63,7 @@ export class PendingChunk {
   readonly big = new Map<number, bigint>();
   bytes: Uint8Array[] = [];
   cells: ((string | null)[] | undefined)[] = [];
-  digests: Promise<Uint8Array> | undefined;
+  digests: Promise<ChunkDigests> | undefined;
 
   constructor(readonly columns: number) {
     this.grow(1024);
@@ -116,6 +116,8 @@ export class RowRouter {
   private readonly duplicateCode: number;
   private readonly uniqueColumns: number[];
   private readonly uniqueCodes: number[];
+  /** The unique columns of type string, whose fingerprints the digest thread computes (as DigestJob.fingerprintColumns). */
+  private readonly threadFingerprinted: Int32Array;
   private readonly n: number;
   private readonly stringColumn: Uint8Array;
   /** Columns whose values may need a bigint (bigint, decimal beyond 15 digits). */
@@ -157,6 +159,7 @@ export class RowRouter {
     this.duplicateCode = this.code('duplicate');
     this.uniqueColumns = d.columns.flatMap((c, i) => (c.unique ? [i] : []));
     this.uniqueCodes = this.uniqueColumns.map((i) => this.code(`unique:${d.columns[i]!.name}`));
+    this.threadFingerprinted = Int32Array.from(this.uniqueColumns.filter((i) => this.stringColumn[i] === 1));
     this.current = new PendingChunk(n);
     this.row.num = this.current.num;
     this.row.start = this.current.start;
@@ -252,12 +255,12 @@ export class RowRouter {
       sourceOf[j] = k;
     }
     const n = this.n;
-    return { sources, sourceOf, start: c.start.slice(0, c.count * n), end: c.end.slice(0, c.count * n), count: c.count, columns: n, nullValues: this.nullBytes };
+    return { sources, sourceOf, start: c.start.slice(0, c.count * n), end: c.end.slice(0, c.count * n), count: c.count, columns: n, nullValues: this.nullBytes, fingerprintColumns: this.threadFingerprinted };
   }
 
   /** Routes a chunk's rows in record order, with their digests. */
   private async decide(c: PendingChunk): Promise<void> {
-    const digests = await c.digests!;
+    const { digests, fingerprints } = await c.digests!;
     c.digests = undefined;
     const digestWords = new Int32Array(digests.buffer, digests.byteOffset, digests.byteLength >> 2);
     const m = c.count;
@@ -273,14 +276,23 @@ export class RowRouter {
     const fp = this.fp;
     // The unique values' fingerprints, all at once (a row that turns out invalid or a duplicate is skipped).
     const allUnique: Int32Array[] = [];
+    const threaded = this.threadFingerprinted.length;
     for (let x = 0; x < u; x++) {
       const i = this.uniqueColumns[x]!;
       const keys = new Int32Array(m * 3);
+      const k = this.threadFingerprinted.indexOf(i);
       for (let j = 0; j < m; j++) {
         const at = j * n + i;
         if (c.error[j] !== 0 || c.isNull[at] === 1) continue;
-        if (this.stringColumn[i] === 1) valueFingerprintOfBytes(c.bytes[j]!, c.start[at]!, c.end[at]!, fp);
-        else valueFingerprint(c.big.has(at) ? String(c.big.get(at)) : String(c.num[at]), fp);
+        if (k >= 0) {
+          // Strings: fingerprinted on the digest thread, from the same bytes.
+          const o = (j * threaded + k) * 3;
+          keys[j * 3] = fingerprints[o]!;
+          keys[j * 3 + 1] = fingerprints[o + 1]!;
+          keys[j * 3 + 2] = fingerprints[o + 2]!;
+          continue;
+        }
+        valueFingerprint(c.big.has(at) ? String(c.big.get(at)) : String(c.num[at]), fp);
         keys[j * 3] = fp[0]!;
         keys[j * 3 + 1] = fp[1]!;
         keys[j * 3 + 2] = fp[2]!;
