@@ -3,9 +3,12 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, type Terrafor
 import type { Construct, Node } from 'constructs';
 import { datasetKey } from '../generators/contract/dataset-id';
 import { datasetsOf, findContract, goldsOf, type LakeModel } from '../generators/contract/lake-model';
-import { EtlPipeline, EtlRuntimeLayer } from './compute/etl-pipeline';
+import { EtlPipeline } from './compute/etl-pipeline';
+import { runtimeLayerPackage } from './compute/lambda-code';
+import { LambdaLayer } from './compute/lambda-layer';
 import { GoldRefresh } from './orchestration/gold-refresh';
-import { Backfill, BackfillLayer, BackfillWorkgroups } from './orchestration/backfill';
+import { Backfill, BackfillWorkgroups } from './orchestration/backfill';
+import { backfillLayerPackage } from './orchestration/backfill-code';
 import { lakeTables } from '../generators/tables/lake-tables';
 import { FinanceAccess } from './access/finance-access';
 import { AuditTrail } from './audit/audit-trail';
@@ -69,7 +72,7 @@ export class LakeStack extends TerraformStack {
     });
     new AthenaWorkgroups(this, 'athena', ctx);
     new BackfillWorkgroups(this, 'backfill-athena', ctx);
-    const backfillLayer = new BackfillLayer(this, 'backfill-runtime', ctx);
+    const backfillLayer = new LambdaLayer(this, 'backfill-runtime', ctx, { pkg: backfillLayerPackage(), name: 'lakec-backfill', description: 'lakec backfill steps: reading deliveries, the circuit breaker, publishing' });
     const deadLetters = new DeadLetterQueue(this, 'dead-letters', ctx);
 
     const platformTopic = new AlarmTopic(this, 'platform-alarms', {
@@ -92,7 +95,7 @@ export class LakeStack extends TerraformStack {
         }),
       ]),
     );
-    const runtimeLayer = new EtlRuntimeLayer(this, 'etl-runtime', ctx);
+    const runtimeLayer = new LambdaLayer(this, 'etl-runtime', ctx, { pkg: runtimeLayerPackage(), name: 'lakec-runtime', description: 'lakec runtime: the ETL handler, Parquet and digest threads' });
     for (const dataset of datasetsOf(model)) {
       new EtlPipeline(this, `etl-${contractSlug(dataset.id)}`, { ctx, dataset, layer: runtimeLayer.layer, topic: domainTopics.get(dataset.id.domain)!.topic });
       new Backfill(this, `backfill-${contractSlug(dataset.id)}`, { ctx, dataset, bronzeDatabase: catalog.databases.get(`bronze_${dataset.id.domain}`)!, layer: backfillLayer.layer, topic: domainTopics.get(dataset.id.domain)!.topic });

@@ -21,29 +21,10 @@ import type { LakeContext } from '../lake-context';
 import { contractSlug, etlName, lambdaLogGroupName, NAME_LIMITS, resourceName } from '../names';
 import { logGroup } from '../observability/log-group';
 import { tfJson, tfLiteral } from '../terraform-string';
-import { FUNCTION_HANDLER, FUNCTION_REGISTRY, functionPackage, runtimeLayerPackage } from './lambda-code';
+import { FUNCTION_HANDLER, FUNCTION_REGISTRY, functionPackage } from './lambda-code';
 
 /** How long an event waits for a free function (reserved concurrency) before it goes to the dead letters. */
 export const MAX_EVENT_AGE_SECONDS = 6 * 3600;
-
-/** The runtime layer every ETL function of an environment uses (one per stack). */
-export class EtlRuntimeLayer extends Construct {
-  readonly layer: LambdaLayerVersion;
-
-  constructor(scope: Construct, id: string, ctx: LakeContext) {
-    super(scope, id);
-    const pkg = runtimeLayerPackage();
-    const asset = new TerraformAsset(this, 'code', { path: pkg.file, type: AssetType.FILE, assetHash: pkg.hash });
-    this.layer = new LambdaLayerVersion(this, 'layer', {
-      layerName: resourceName(ctx.env, ['lakec-runtime'], NAME_LIMITS.lambdaFunction),
-      description: 'lakec runtime: the ETL handler, Parquet and digest threads',
-      filename: asset.path,
-      sourceCodeHash: pkg.base64Sha256,
-      compatibleRuntimes: [ctx.env.etlLambda.runtime],
-      compatibleArchitectures: [ctx.env.etlLambda.architecture],
-    });
-  }
-}
 
 /**
  * Everything one dataset contract adds to run its ETL: its role (etl-policy.ts), its log group, its

@@ -35,8 +35,9 @@ export const FUNCTION_HANDLER = 'index.handler';
 /** Where the function package's registry is in the running function. */
 export const FUNCTION_REGISTRY = `/var/task/${REGISTRY_FILE}`;
 
-const ROOT = findRoot(__dirname);
-const CACHE = join(ROOT, 'node_modules', '.cache', 'lakec', 'lambda');
+/** The project's root (the folder with package.json): esbuild's working directory, and where caches live. */
+export const PROJECT_ROOT = findRoot(__dirname);
+const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'lakec', 'lambda');
 
 function findRoot(dir: string): string {
   let d = dir;
@@ -67,7 +68,7 @@ function filesBelow(dir: string): string[] {
 }
 
 /** A zip written once per content: the cache key names its folder. */
-function cachedZip(kind: string, key: string, name: string, build: () => ZipEntry[]): LambdaPackage {
+export function cachedZip(kind: string, key: string, name: string, build: () => ZipEntry[]): LambdaPackage {
   const dir = join(CACHE, kind, key);
   const file = join(dir, name);
   if (!existsSync(file)) {
@@ -81,17 +82,17 @@ function cachedZip(kind: string, key: string, name: string, build: () => ZipEntr
   return { file, base64Sha256: digest.toString('base64'), hash: digest.toString('hex').slice(0, 16) };
 }
 
-/** What goes into the runtime bundle: the runtime's sources and the locked dependency versions. */
-function runtimeInputsHash(): string {
+/** What goes into a bundle of the runtime: its sources and the locked dependency versions (plus `extra`), as a cache key. */
+export function runtimeInputsHash(extra = ''): string {
   const h = createHash('sha256');
-  const runtime = join(ROOT, 'runtime');
+  const runtime = join(PROJECT_ROOT, 'runtime');
   for (const f of filesBelow(runtime)) {
     if (!/\.(ts|js)$/.test(f) || f.endsWith('.d.ts')) continue;
     h.update(f).update('\0').update(readFileSync(join(runtime, f))).update('\0');
   }
-  const lock = join(ROOT, 'package-lock.json');
+  const lock = join(PROJECT_ROOT, 'package-lock.json');
   if (existsSync(lock)) h.update(readFileSync(lock));
-  h.update(LAYER_REGISTRY_STUB);
+  h.update(extra);
   return h.digest('hex').slice(0, 24);
 }
 
@@ -106,7 +107,7 @@ let runtimeLayer: LambdaPackage | undefined;
 /** The runtime layer's zip (built once per process, and once per content on disk). */
 export function runtimeLayerPackage(): LambdaPackage {
   if (runtimeLayer && existsSync(runtimeLayer.file)) return runtimeLayer;
-  const key = runtimeInputsHash();
+  const key = runtimeInputsHash(LAYER_REGISTRY_STUB);
   runtimeLayer = cachedZip('layer', key, 'lakec-runtime.zip', () => {
     const work = mkdtempSync(join(tmpdir(), 'lakec-layer-'));
     try {

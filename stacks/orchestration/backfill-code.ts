@@ -1,46 +1,23 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { datasetDescriptor } from '../../generators/validator/dataset-descriptor';
 import { DESCRIPTOR_FILE } from '../../runtime/engine/backfill-handler';
-import { deterministicZip, type ZipEntry } from '../compute/deterministic-zip';
-import type { LambdaPackage } from '../compute/lambda-code';
+import { cachedZip, PROJECT_ROOT, runtimeInputsHash, type LambdaPackage } from '../compute/lambda-code';
 
 /** The backfill function's entry in its package. */
 export const BACKFILL_HANDLER = 'index.handler';
 
-const ROOT = findRoot(__dirname);
-const CACHE = join(ROOT, 'node_modules', '.cache', 'lakec', 'backfill');
-
-function findRoot(dir: string): string {
-  let d = dir;
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error(`no package.json above ${dir}`);
-    d = up;
-  }
-  return d;
-}
+const CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'lakec', 'backfill');
 
 let bundle: { readonly key: string; readonly code: Buffer } | undefined;
 
 /** runtime/engine/backfill-handler.ts bundled with esbuild (once per process; the runtime's sources key the cache). */
 function handlerBundle(): { key: string; code: Buffer } {
   if (bundle) return bundle;
-  const h = createHash('sha256');
-  const runtime = join(ROOT, 'runtime');
-  const walk = (d: string) => {
-    for (const e of readdirSync(d).sort()) {
-      const full = join(d, e);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(ts|js)$/.test(e) && !e.endsWith('.d.ts')) h.update(relative(runtime, full).split(sep).join('/')).update('\0').update(readFileSync(full)).update('\0');
-    }
-  };
-  walk(runtime);
-  const lock = join(ROOT, 'package-lock.json');
-  if (existsSync(lock)) h.update(readFileSync(lock));
-  const key = h.digest('hex').slice(0, 24);
+  const runtime = join(PROJECT_ROOT, 'runtime');
+  const key = runtimeInputsHash();
   const file = join(CACHE, 'bundle', key, 'index.js');
   if (!existsSync(file)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,7 +26,7 @@ function handlerBundle(): { key: string; code: Buffer } {
     const entry = existsSync(ts) ? ts : join(runtime, 'engine', 'backfill-handler.js');
     // esbuild records source paths relative to the working directory: built from the project root, the bytes
     // (and the package's hash) are the same on every machine.
-    const out = esbuild.buildSync({ entryPoints: [relative(ROOT, entry)], absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent', legalComments: 'none' });
+    const out = esbuild.buildSync({ entryPoints: [relative(PROJECT_ROOT, entry)], absWorkingDir: PROJECT_ROOT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent', legalComments: 'none' });
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.${process.pid}.tmp`, out.outputFiles[0]!.text);
     renameSync(`${file}.${process.pid}.tmp`, file);
@@ -75,7 +52,7 @@ export function backfillLayerPackage(): LambdaPackage {
   const wasm = readFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'));
   const key = createHash('sha256').update(b.key).update(wasm).digest('hex').slice(0, 24);
   const dir = BACKFILL_LAYER_DIR.slice('/opt/'.length);
-  layer = cachedZip('layer', key, 'lakec-backfill.zip', () => [
+  layer = cachedZip('backfill-layer', key, 'lakec-backfill.zip', () => [
     { name: `${dir}/index.js`, data: b.code },
     { name: `${dir}/parquet_wasm_bg.wasm`, data: wasm },
   ]);
@@ -88,20 +65,9 @@ const FUNCTION_INDEX = `// lakec backfill function: the handler lives in the bac
 export function backfillPackage(d: DatasetModel): LambdaPackage {
   const descriptor = Buffer.from(`${JSON.stringify(datasetDescriptor(d), null, 2)}\n`);
   const key = createHash('sha256').update(FUNCTION_INDEX).update(descriptor).digest('hex').slice(0, 24);
-  return cachedZip('function', key, 'backfill.zip', () => [
+  return cachedZip('backfill-function', key, 'backfill.zip', () => [
     { name: 'index.js', data: Buffer.from(FUNCTION_INDEX) },
     { name: DESCRIPTOR_FILE, data: descriptor },
   ]);
 }
 
-/** A zip written once per content: the cache key names its folder. */
-function cachedZip(kind: string, key: string, name: string, entries: () => ZipEntry[]): LambdaPackage {
-  const file = join(CACHE, kind, key, name);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, deterministicZip(entries()));
-    renameSync(`${file}.${process.pid}.tmp`, file);
-  }
-  const digest = createHash('sha256').update(readFileSync(file)).digest();
-  return { file, base64Sha256: digest.toString('base64'), hash: digest.toString('hex').slice(0, 16) };
-}

@@ -1,8 +1,6 @@
-import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
+import type { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { AssetType, TerraformAsset } from 'cdktf';
@@ -19,10 +17,11 @@ import { lambdaFunctionArn, logGroupArn, servicePrincipal, sqsQueueArn, stateMac
 import { assumeRolePolicy } from '../iam/policy-document';
 import type { LakeContext } from '../lake-context';
 import { contractSlug, lambdaLogGroupName, NAME_LIMITS, resourceName, stateMachineLogGroupName } from '../names';
+import { executionAlarms } from '../observability/execution-alarms';
 import { logGroup } from '../observability/log-group';
-import { ATHENA_ENGINE_VERSION } from '../query/athena-workgroups';
+import { enforcedWorkgroup } from '../query/athena-workgroups';
 import { tfJson, tfLiteral } from '../terraform-string';
-import { BACKFILL_DESCRIPTOR, BACKFILL_HANDLER, backfillLayerPackage, backfillPackage } from './backfill-code';
+import { BACKFILL_DESCRIPTOR, BACKFILL_HANDLER, backfillPackage } from './backfill-code';
 import { backfillDefinition } from './backfill-definition';
 import { BACKFILL_RESULTS_PREFIX, backfillName, backfillWorkgroups } from './backfill-names';
 import { backfillFunctionPolicy, backfillStateMachinePolicy } from './backfill-policy';
@@ -37,45 +36,13 @@ export class BackfillWorkgroups extends Construct {
     super(scope, id);
     const names = backfillWorkgroups(ctx.env);
     for (const layer of ['silver', 'quarantine'] as const) {
-      new AthenaWorkgroup(this, `${layer}-workgroup`, {
+      enforcedWorkgroup(this, `${layer}-workgroup`, ctx, {
         name: names[layer],
         description: `lakec backfills: writes ${layer} (encrypted with the ${layer} key)`,
-        state: 'ENABLED',
-        forceDestroy: false,
-        configuration: {
-          enforceWorkgroupConfiguration: true,
-          publishCloudwatchMetricsEnabled: true,
-          bytesScannedCutoffPerQuery: ctx.env.bytesScannedCutoff,
-          requesterPaysEnabled: false,
-          engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
-          resultConfiguration: {
-            outputLocation: `s3://${ctx.bucketNames['athena-results']}/${BACKFILL_RESULTS_PREFIX[layer]}`,
-            expectedBucketOwner: ctx.env.account,
-            encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: ctx.keyArns[layer] },
-            aclConfiguration: { s3AclOption: 'BUCKET_OWNER_FULL_CONTROL' },
-          },
-        },
+        resultsPrefix: BACKFILL_RESULTS_PREFIX[layer],
+        kmsKeyArn: ctx.keyArns[layer],
       });
     }
-  }
-}
-
-/** The layer every backfill function of an environment uses (one per stack): the handler and its Parquet wasm. */
-export class BackfillLayer extends Construct {
-  readonly layer: LambdaLayerVersion;
-
-  constructor(scope: Construct, id: string, ctx: LakeContext) {
-    super(scope, id);
-    const pkg = backfillLayerPackage();
-    const asset = new TerraformAsset(this, 'code', { path: pkg.file, type: AssetType.FILE, assetHash: pkg.hash });
-    this.layer = new LambdaLayerVersion(this, 'layer', {
-      layerName: resourceName(ctx.env, ['lakec-backfill'], NAME_LIMITS.lambdaFunction),
-      description: 'lakec backfill steps: reading deliveries, the circuit breaker, publishing',
-      filename: asset.path,
-      sourceCodeHash: pkg.base64Sha256,
-      compatibleRuntimes: [ctx.env.etlLambda.runtime],
-      compatibleArchitectures: [ctx.env.etlLambda.architecture],
-    });
   }
 }
 
@@ -170,25 +137,6 @@ export class Backfill extends Construct {
       dependsOn: [machineLogGroup, role.policy, this.function],
     });
 
-    for (const [metric, what] of [
-      ['ExecutionsFailed', 'failed (a run halted, failed, or a step failed)'],
-      ['ExecutionsTimedOut', 'timed out'],
-    ] as const) {
-      new CloudwatchMetricAlarm(this, `alarm-${metric}`, {
-        alarmName: resourceName(env, ['backfill', contractSlug(d.id), metric], NAME_LIMITS.alarm),
-        alarmDescription: tfLiteral(`An Athena backfill of ${key} ${what}; the runs published before it stay. See the execution history.`),
-        namespace: 'AWS/States',
-        metricName: metric,
-        dimensions: { StateMachineArn: stateMachineArn(env, name) },
-        statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: [props.topic.arn],
-        okActions: [props.topic.arn],
-      });
-    }
+    executionAlarms(this, env, name, ['backfill', contractSlug(d.id)], (what) => `An Athena backfill of ${key} ${what}; the runs published before it stay. See the execution history.`, props.topic, 'failed (a run halted, failed, or a step failed)');
   }
 }

@@ -1,7 +1,6 @@
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Construct } from 'constructs';
@@ -15,7 +14,8 @@ import { LakeRole } from '../access/lake-role';
 import { eventRuleArn, logGroupArn, servicePrincipal, sqsQueueArn, stateMachineArn } from '../arns';
 import { allow, assumeRolePolicy, policyDocument } from '../iam/policy-document';
 import type { LakeContext } from '../lake-context';
-import { contractSlug, goldRefreshName, goldTriggerName, NAME_LIMITS, resourceName, stateMachineLogGroupName } from '../names';
+import { contractSlug, goldRefreshName, goldTriggerName, stateMachineLogGroupName } from '../names';
+import { executionAlarms } from '../observability/execution-alarms';
 import { logGroup } from '../observability/log-group';
 import { tfJson, tfLiteral } from '../terraform-string';
 import { goldRefreshDefinition } from './gold-refresh-definition';
@@ -118,25 +118,6 @@ export class GoldRefresh extends Construct {
         });
       });
 
-    for (const [metric, what] of [
-      ['ExecutionsFailed', 'failed'],
-      ['ExecutionsTimedOut', 'timed out'],
-    ] as const) {
-      new CloudwatchMetricAlarm(this, `alarm-${metric}`, {
-        alarmName: resourceName(env, ['gold', contractSlug(gold.id), metric], NAME_LIMITS.alarm),
-        alarmDescription: tfLiteral(`A Gold refresh of ${key} ${what}; nothing new was published. See the execution history.`),
-        namespace: 'AWS/States',
-        metricName: metric,
-        dimensions: { StateMachineArn: stateMachineArn(env, name) },
-        statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: [props.topic.arn],
-        okActions: [props.topic.arn],
-      });
-    }
+    executionAlarms(this, env, name, ['gold', contractSlug(gold.id)], (what) => `A Gold refresh of ${key} ${what}; nothing new was published. See the execution history.`, props.topic);
   }
 }

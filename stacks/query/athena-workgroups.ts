@@ -29,25 +29,39 @@ export class AthenaWorkgroups extends Construct {
   constructor(scope: Construct, id: string, ctx: LakeContext) {
     super(scope, id);
     const make = (w: Workgroup) =>
-      new AthenaWorkgroup(this, `${w}-workgroup`, {
-        name: ctx.workgroups[w],
-        description: DESCRIPTION[w],
-        state: 'ENABLED',
-        forceDestroy: false,
-        configuration: {
-          enforceWorkgroupConfiguration: true,
-          publishCloudwatchMetricsEnabled: true,
-          bytesScannedCutoffPerQuery: ctx.env.bytesScannedCutoff,
-          requesterPaysEnabled: false,
-          engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
-          resultConfiguration: {
-            outputLocation: `s3://${ctx.bucketNames['athena-results']}/${RESULTS_PREFIX[w]}`,
-            expectedBucketOwner: ctx.env.account,
-            encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: ctx.keyArns[WORKGROUP_KEY[w]] },
-            aclConfiguration: { s3AclOption: 'BUCKET_OWNER_FULL_CONTROL' },
-          },
-        },
-      });
+      enforcedWorkgroup(this, `${w}-workgroup`, ctx, { name: ctx.workgroups[w], description: DESCRIPTION[w], resultsPrefix: RESULTS_PREFIX[w], kmsKeyArn: ctx.keyArns[WORKGROUP_KEY[w]] });
     this.workgroups = { platform: make('platform'), gold: make('gold'), finance: make('finance') };
   }
+}
+
+/**
+ * One Athena workgroup as every lakec workgroup is: configuration enforced (clients cannot turn off result
+ * encryption or move results), results KMS-encrypted in the Athena results bucket under `resultsPrefix`, the
+ * environment's bytes-scanned cut-off per query, CloudWatch metrics on.
+ */
+export function enforcedWorkgroup(
+  scope: Construct,
+  id: string,
+  ctx: LakeContext,
+  w: { readonly name: string; readonly description: string; readonly resultsPrefix: string; readonly kmsKeyArn: string },
+): AthenaWorkgroup {
+  return new AthenaWorkgroup(scope, id, {
+    name: w.name,
+    description: w.description,
+    state: 'ENABLED',
+    forceDestroy: false,
+    configuration: {
+      enforceWorkgroupConfiguration: true,
+      publishCloudwatchMetricsEnabled: true,
+      bytesScannedCutoffPerQuery: ctx.env.bytesScannedCutoff,
+      requesterPaysEnabled: false,
+      engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+      resultConfiguration: {
+        outputLocation: `s3://${ctx.bucketNames['athena-results']}/${w.resultsPrefix}`,
+        expectedBucketOwner: ctx.env.account,
+        encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: w.kmsKeyArn },
+        aclConfiguration: { s3AclOption: 'BUCKET_OWNER_FULL_CONTROL' },
+      },
+    },
+  });
 }
