@@ -6,7 +6,7 @@ import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
 import { Breaker, recentErrors } from '../pipeline/breaker';
 import { matchHeader } from '../pipeline/header';
-import { MANIFEST_FORMAT, type RunManifest, type RunOutcome } from '../pipeline/manifest';
+import { deliveryManifest, type RunManifest, type RunOutcome } from '../pipeline/manifest';
 import { withMetrics } from '../pipeline/run-delivery';
 import { claimRunId, finishRun } from '../pipeline/run-lifecycle';
 import type { RunSummary } from '../pipeline/run-summary';
@@ -294,37 +294,24 @@ async function finishWith(
 ): Promise<RunSummary> {
   const clock = ctx.clock ?? (() => new Date());
   const d = ctx.module.descriptor;
-  const keep = s.outcome !== 'rejected';
-  const c = keep ? s.counts : undefined;
-  const rows = c ? { in: c.in, silver: c.silver, quarantined: c.quarantine, condemned: c.condemned } : { in: 0, silver: 0, quarantined: 0, condemned: 0 };
-  const rate = rows.in ? rows.quarantined / rows.in : 0;
-  const manifest: RunManifest = {
-    format: MANIFEST_FORMAT,
+  const c = s.outcome !== 'rejected' ? s.counts : undefined;
+  const manifest = deliveryManifest(d, {
     run_id: s.runId,
-    dataset: d.key,
-    schema_v: d.id.schemaV,
-    kind: 'delivery',
     engine: 'athena',
     outcome: s.outcome,
     ...(s.message ? { message: s.message } : {}),
     started_at: s.started.toISOString(),
     finished_at: clock().toISOString(),
-    contract: { file: d.contractFile, sha256: d.contractSha256 },
     delivery: s.delivery,
     ...(s.header ? { header: s.header } : {}),
     drift: s.drift,
-    rows,
-    errors: c ? c.errors : {},
-    condemned_reasons: { duplicate: c?.condemnedDuplicate ?? 0, max_attempts: c?.condemnedMaxAttempts ?? 0 },
-    quarantine_rate: Math.round(rate * 1e6) / 1e6,
-    quarantine_rate_exceeded: rate > d.quality.maxQuarantineRate,
+    counts: c && { rows: { in: c.in, silver: c.silver, quarantined: c.quarantine, condemned: c.condemned }, errors: c.errors, condemnedDuplicate: c.condemnedDuplicate, condemnedMaxAttempts: c.condemnedMaxAttempts },
     partitions: s.partitions,
     quarantine: s.quarantine,
     condemned: s.condemned,
     files: s.files,
     checked_against: s.checkedAgainst,
-    metrics: [],
-  };
+  });
   const keys = new LakeKeys(d);
   return finishRun({ storage: ctx.storage, d, keys, manifest: withMetrics(manifest, clock), publish, clock });
 }

@@ -9,7 +9,7 @@ import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys, partitionPath } from '../lake-keys';
 import { Breaker, recentErrors } from '../pipeline/breaker';
 import { matchHeader, type HeaderMatch } from '../pipeline/header';
-import { MANIFEST_FORMAT, type RunManifest, type RunOutcome } from '../pipeline/manifest';
+import { deliveryManifest, type RunOutcome } from '../pipeline/manifest';
 import type { WrittenFile } from '../pipeline/outputs';
 import { silverFiles } from '../pipeline/published-index';
 import { withMetrics } from '../pipeline/run-delivery';
@@ -186,36 +186,24 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
 
   const keep = outcome !== 'rejected';
   const c = keep && counts ? counts : undefined;
-  const rows = c ? { in: c.in, silver: c.layers.silver, quarantined: c.layers.quarantine, condemned: c.layers.condemned } : { in: 0, silver: 0, quarantined: 0, condemned: 0 };
-  const rate = rows.in ? rows.quarantined / rows.in : 0;
   const layerOf = (layer: Layer) => ({ rows: outcome === 'complete' && c ? c.layers[layer] : 0, files: outcome === 'complete' ? written.filter((f) => f.layer === layer).map((f) => f.key) : [] });
-  const manifest: RunManifest = {
-    format: MANIFEST_FORMAT,
+  const manifest = deliveryManifest(d, {
     run_id: runId,
-    dataset: d.key,
-    schema_v: d.id.schemaV,
-    kind: 'delivery',
     engine: 'duckdb',
     outcome,
     ...(message ? { message } : {}),
     started_at: started.toISOString(),
     finished_at: clock().toISOString(),
-    contract: { file: d.contractFile, sha256: d.contractSha256 },
     delivery: { bronze_key: bronzeKey, sha256: scan?.sha256 ?? knownSha ?? '', bytes, ingest_date: ingestDate, file_name: fileName, gzip },
     ...(header ? { header } : {}),
     drift: { missing_columns: match?.missing ?? [], extra_columns: match?.extra ?? [] },
-    rows,
-    errors: c ? c.errors : {},
-    condemned_reasons: { duplicate: c?.condemnedDuplicate ?? 0, max_attempts: c?.condemnedMaxAttempts ?? 0 },
-    quarantine_rate: Math.round(rate * 1e6) / 1e6,
-    quarantine_rate_exceeded: rate > d.quality.maxQuarantineRate,
+    counts: c && { rows: { in: c.in, silver: c.layers.silver, quarantined: c.layers.quarantine, condemned: c.layers.condemned }, errors: c.errors, condemnedDuplicate: c.condemnedDuplicate, condemnedMaxAttempts: c.condemnedMaxAttempts },
     partitions: outcome === 'complete' ? partitions : [],
     quarantine: layerOf('quarantine'),
     condemned: layerOf('condemned'),
     files: outcome === 'complete' ? written.map(({ key, rows: n, bytes: b, sha256 }) => ({ key, rows: n, bytes: b, sha256 })).sort((a, b) => (a.key < b.key ? -1 : 1)) : [],
     checked_against: checkedAgainst.map((r) => r.run_id),
-    metrics: [],
-  };
+  });
   return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
 }
 

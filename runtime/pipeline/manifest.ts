@@ -1,4 +1,5 @@
 import type { Delivery, PartitionFiles, RowCounts, RunKind } from '../publish/silver-published';
+import type { DatasetDescriptor } from '../dataset-module';
 import type { MetricValue } from '../metrics';
 import type { WrittenFile } from './outputs';
 
@@ -53,4 +54,51 @@ export function parseManifest(body: Buffer, runId: string): RunManifest {
   const m = JSON.parse(body.toString('utf8')) as RunManifest;
   if (m.format !== MANIFEST_FORMAT || m.run_id !== runId) throw new Error(`the manifest of run ${runId} is not a ${MANIFEST_FORMAT} object for that run`);
   return m;
+}
+
+/** What a delivery run found, whichever engine judged its rows (undefined for a rejected delivery). */
+export interface DeliveryCounts {
+  readonly rows: RowCounts;
+  /** Rows failing each `rule:column`. */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly condemnedDuplicate: number;
+  readonly condemnedMaxAttempts: number;
+}
+
+/** The manifest of a run of one delivery: what every engine records the same way, from what each found. */
+export function deliveryManifest(
+  d: DatasetDescriptor,
+  r: Pick<RunManifest, 'run_id' | 'engine' | 'outcome' | 'message' | 'started_at' | 'finished_at' | 'delivery' | 'header' | 'drift' | 'partitions' | 'quarantine' | 'condemned' | 'files' | 'checked_against'> & {
+    readonly counts: DeliveryCounts | undefined;
+  },
+): RunManifest {
+  const rows = r.counts?.rows ?? { in: 0, silver: 0, quarantined: 0, condemned: 0 };
+  const rate = rows.in ? rows.quarantined / rows.in : 0;
+  return {
+    format: MANIFEST_FORMAT,
+    run_id: r.run_id,
+    dataset: d.key,
+    schema_v: d.id.schemaV,
+    kind: 'delivery',
+    engine: r.engine,
+    outcome: r.outcome,
+    ...(r.message ? { message: r.message } : {}),
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+    contract: { file: d.contractFile, sha256: d.contractSha256 },
+    delivery: r.delivery,
+    ...(r.header ? { header: r.header } : {}),
+    drift: r.drift,
+    rows,
+    errors: r.counts?.errors ?? {},
+    condemned_reasons: { duplicate: r.counts?.condemnedDuplicate ?? 0, max_attempts: r.counts?.condemnedMaxAttempts ?? 0 },
+    quarantine_rate: Math.round(rate * 1e6) / 1e6,
+    quarantine_rate_exceeded: rate > d.quality.maxQuarantineRate,
+    partitions: r.partitions,
+    quarantine: r.quarantine,
+    condemned: r.condemned,
+    files: r.files,
+    checked_against: r.checked_against,
+    metrics: [],
+  };
 }

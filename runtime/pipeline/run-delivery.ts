@@ -11,7 +11,7 @@ import type { NewObjectWriter } from '../storage/storage';
 import { VALIDATOR_RUNTIME } from '../validator-runtime';
 import { Breaker, recentErrors } from './breaker';
 import { matchHeader, type HeaderMatch } from './header';
-import { MANIFEST_FORMAT, type RunManifest, type RunOutcome } from './manifest';
+import { deliveryManifest, type RunManifest, type RunOutcome } from './manifest';
 import { DEFAULT_OUTPUT_OPTIONS, FileSink, RejectedOutput, SilverOutput, type OutputOptions, type RunConstants } from './outputs';
 import { RowRouter } from './row-router';
 import { publishedIndex } from './published-index';
@@ -146,37 +146,24 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
     await digests?.close();
   }
 
-  const counts = router?.counts;
-  const keep = outcome !== 'rejected';
-  const rows = keep && counts ? { in: counts.in, silver: counts.silver, quarantined: counts.quarantined, condemned: counts.condemned } : { in: 0, silver: 0, quarantined: 0, condemned: 0 };
-  const rate = rows.in ? rows.quarantined / rows.in : 0;
-  const manifest: RunManifest = {
-    format: MANIFEST_FORMAT,
+  const counts = outcome !== 'rejected' && router ? router.counts : undefined;
+  const manifest = deliveryManifest(d, {
     run_id: runId,
-    dataset: d.key,
-    schema_v: d.id.schemaV,
-    kind: 'delivery',
     engine: 'ts',
     outcome,
     ...(message ? { message } : {}),
     started_at: started.toISOString(),
     finished_at: clock().toISOString(),
-    contract: { file: d.contractFile, sha256: d.contractSha256 },
     delivery: { bronze_key: bronzeKey, sha256: knownSha ?? (readAll ? sha.digest('hex') : ''), bytes, ingest_date: ingestDate, file_name: fileName, gzip },
     ...(header ? { header } : {}),
     drift: { missing_columns: match?.missing ?? [], extra_columns: match?.extra ?? [] },
-    rows,
-    errors: keep && router ? router.errorCounts() : {},
-    condemned_reasons: { duplicate: keep ? counts?.condemnedDuplicate ?? 0 : 0, max_attempts: keep ? counts?.condemnedMaxAttempts ?? 0 : 0 },
-    quarantine_rate: Math.round(rate * 1e6) / 1e6,
-    quarantine_rate_exceeded: rate > d.quality.maxQuarantineRate,
+    counts: counts && router && { rows: { in: counts.in, silver: counts.silver, quarantined: counts.quarantined, condemned: counts.condemned }, errors: router.errorCounts(), condemnedDuplicate: counts.condemnedDuplicate, condemnedMaxAttempts: counts.condemnedMaxAttempts },
     partitions: outcome === 'complete' ? partitions : [],
     quarantine: outcome === 'complete' ? quarantineFiles : { rows: 0, files: [] },
     condemned: outcome === 'complete' ? condemnedFiles : { rows: 0, files: [] },
     files: outcome === 'complete' && sink ? sink.files.map(({ key, rows: n, bytes: b, sha256 }) => ({ key, rows: n, bytes: b, sha256 })).sort((a, b) => (a.key < b.key ? -1 : 1)) : [],
     checked_against: checkedAgainst.map((r) => r.run_id),
-    metrics: [],
-  };
+  });
   return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
 }
 
