@@ -1,6 +1,5 @@
 import type { AthenaEtlPlan, AthenaEtlStepName, AthenaEtlWorkgroup } from '../../runtime/engine/athena-plan';
-import type { AslDefinition, AslState } from './gold-refresh-definition';
-import { sqlPieces } from './gold-refresh-definition';
+import { ATHENA_RETRY, ATHENA_START_SYNC, joinPieces, readResults, sqlPieces, type AslDefinition, type AslState } from './asl';
 
 /** What the backfill of one dataset contract needs besides its statements. */
 export interface BackfillTarget {
@@ -10,13 +9,7 @@ export interface BackfillTarget {
   readonly functionArn: string;
 }
 
-const ATHENA_START_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';
-const ATHENA_RESULTS = 'arn:aws:states:::athena:getQueryResults';
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-/** Waits out throttling and Athena's transient errors; a failed query fails the run. */
-const ATHENA_RETRY = [
-  { ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException', 'Athena.ThrottlingException'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
-];
 const LAMBDA_RETRY = [
   { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
@@ -61,7 +54,7 @@ export function backfillDefinition(plan: AthenaEtlPlan, target: BackfillTarget, 
       Type: 'Task',
       Resource: ATHENA_START_SYNC,
       Parameters: {
-        ...(pieces.params.length ? { 'QueryString.$': joinPieces(pieces.params) } : { QueryString: s.sql }),
+        ...(pieces.params.length ? { 'QueryString.$': joinPieces(pieces.params, VALUE_PATHS) } : { QueryString: s.sql }),
         WorkGroup: target.workgroups[s.workgroup],
         QueryExecutionContext: { Database: s.database },
       },
@@ -119,16 +112,7 @@ export function backfillDefinition(plan: AthenaEtlPlan, target: BackfillTarget, 
     ...athena('create-condemned-stage', 'AnySilver'),
     AnySilver: { Type: 'Choice', Choices: [{ Variable: '$.counts.silver', NumericGreaterThan: 0, Next: entry('partition-windows') }], Default: 'AnyQuarantine' },
     ...athena('partition-windows', 'ReadWindows', { resultPath: '$.windowsQuery' }),
-    ReadWindows: {
-      Type: 'Task',
-      Resource: ATHENA_RESULTS,
-      Parameters: { 'QueryExecutionId.$': '$.windowsQuery.QueryExecutionId', MaxResults: 1000 },
-      ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
-      ResultPath: '$.windows',
-      Retry: ATHENA_RETRY,
-      Catch: CATCH_RUN,
-      Next: 'InsertWindows',
-    },
+    ReadWindows: readResults('$.windowsQuery', 1000, '$.windows', 'InsertWindows', CATCH_RUN),
     InsertWindows: {
       Type: 'Map',
       ItemsPath: '$.windows.rows',
@@ -190,16 +174,4 @@ export function backfillDefinition(plan: AthenaEtlPlan, target: BackfillTarget, 
     BackfillFailed: { Type: 'Fail', Error: 'Lakec.BackfillFailed', Cause: 'A delivery could not be backfilled; the deliveries after it were not run. See the execution history.' },
   };
   return { Comment: comment, TimeoutSeconds: BACKFILL_TIMEOUT_SECONDS, StartAt: 'ListDeliveries', States: states };
-}
-
-/** `States.Format('{}{}…', $.query.parts[0], <value>, $.query.parts[1], …)`. */
-function joinPieces(params: readonly string[]): string {
-  const args: string[] = [];
-  params.forEach((p, i) => {
-    const path = VALUE_PATHS[p];
-    if (path === undefined) throw new Error(`no JSONPath for parameter ${p}`);
-    args.push(`$.query.parts[${i}]`, path);
-  });
-  args.push(`$.query.parts[${params.length}]`);
-  return `States.Format('${'{}'.repeat(args.length)}', ${args.join(', ')})`;
 }

@@ -1,4 +1,7 @@
 import type { AthenaGoldRun } from '../../generators/sql/athena-gold-plan';
+import { ATHENA_RETRY, ATHENA_START_SYNC, escapeIntrinsicString, joinPieces, readResults, sqlPieces, type AslDefinition, type AslState } from './asl';
+
+export type { AslDefinition, AslState };
 
 /** The audit record a refresh writes under `_audit/` when it publishes a restatement it was allowed. */
 export const RESTATEMENT_RECORD_FORMAT = 'lakec.gold.restatement-athena/1';
@@ -30,22 +33,7 @@ export interface LatestDocumentShape {
   readonly previousRunIdField: string;
 }
 
-export type AslState = Record<string, unknown>;
-export interface AslDefinition {
-  readonly Comment: string;
-  readonly TimeoutSeconds: number;
-  readonly StartAt: string;
-  readonly States: Readonly<Record<string, AslState>>;
-}
-
-const ATHENA_START_SYNC = 'arn:aws:states:::athena:startQueryExecution.sync';
-const ATHENA_RESULTS = 'arn:aws:states:::athena:getQueryResults';
 const SDK = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
-
-/** Retries that only wait out throttling and Athena's transient errors; a failed query fails the run. */
-const ATHENA_RETRY = [
-  { ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException', 'Athena.ThrottlingException'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
-];
 const SDK_RETRY = [{ ErrorEquals: ['S3.SlowDownException', 'Sfn.ThrottlingException', 'States.Timeout'], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' }];
 /** `YYYYMMDDTHHMMSSZ` from the parts of `$$.State.EnteredTime` split at `-`, `:`, `.`, `T` and `Z`. */
 const RUN_ID_FROM_PARTS = "States.Format('{}{}{}T{}{}{}Z', States.ArrayGetItem($.time.parts, 0), States.ArrayGetItem($.time.parts, 1), States.ArrayGetItem($.time.parts, 2), States.ArrayGetItem($.time.parts, 3), States.ArrayGetItem($.time.parts, 4), States.ArrayGetItem($.time.parts, 5))";
@@ -165,7 +153,7 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     ...athena('DropLeftoverStage', run.steps['drop-stage'].sql, runPaths, entry('CreateStage', run.steps['create-stage'].sql)),
     ...athena('CreateStage', run.steps['create-stage'].sql, runPaths, entry('ComputeMonthWindows', run.steps['month-windows'].sql)),
     ...athena('ComputeMonthWindows', run.steps['month-windows'].sql, runPaths, 'ReadMonthWindows', '$.windowsQuery'),
-    ReadMonthWindows: readResults('$.windowsQuery', 1000, '$.windows', 'InsertWindows'),
+    ReadMonthWindows: readResults('$.windowsQuery', 1000, '$.windows', 'InsertWindows', CATCH_ALL),
     InsertWindows: {
       Type: 'Map',
       ItemsPath: '$.windows.rows',
@@ -191,7 +179,7 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     },
     ...athena('DropStage', run.steps['drop-stage'].sql, runPaths, entry('Reconcile', run.steps.reconcile.sql)),
     ...athena('Reconcile', run.steps.reconcile.sql, runPaths, 'ReadReconciliation', '$.reconcileQuery'),
-    ReadReconciliation: readResults('$.reconcileQuery', 101, '$.reconciliation', 'Reconciled'),
+    ReadReconciliation: readResults('$.reconcileQuery', 101, '$.reconciliation', 'Reconciled', CATCH_ALL),
     Reconciled: {
       Type: 'Choice',
       // Row 0 is the header; any further row is a disagreement.
@@ -214,7 +202,7 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
     // unless the refresh was started with {"allow_restatement": true}; a restatement published is recorded.
     // Checked after every read of _LATEST.json, so a lost race compares with the run that won it.
     ...athena('CheckRestatement', run.steps.restatement.sql, { run_id: '$.run.run_id', previous_run_id: `$.latest.body.${l.runIdField}` }, 'ReadRestatement', '$.restatementQuery'),
-    ReadRestatement: readResults('$.restatementQuery', 1000, '$.restatement', 'ClosedMonthsChanged'),
+    ReadRestatement: readResults('$.restatementQuery', 1000, '$.restatement', 'ClosedMonthsChanged', CATCH_ALL),
     ClosedMonthsChanged: {
       Type: 'Choice',
       // Row 0 is the header; any further row is a closed month the run changes.
@@ -290,20 +278,6 @@ export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTar
   return { Comment: comment, TimeoutSeconds: GOLD_REFRESH_TIMEOUT_SECONDS, StartAt: 'ListRunningRefreshes', States: prune(states) as Record<string, AslState> };
 }
 
-/** A finished query's rows (the header first) into `resultPath`, at most `maxResults` of them. */
-function readResults(queryPath: string, maxResults: number, resultPath: string, next: string): AslState {
-  return {
-    Type: 'Task',
-    Resource: ATHENA_RESULTS,
-    Parameters: { 'QueryExecutionId.$': `${queryPath}.QueryExecutionId`, MaxResults: maxResults },
-    ResultSelector: { 'rows.$': '$.ResultSet.Rows' },
-    ResultPath: resultPath,
-    Retry: ATHENA_RETRY,
-    Catch: CATCH_ALL,
-    Next: next,
-  };
-}
-
 function writeLatest(target: GoldRefreshTarget, key: string, condition: Record<string, string>, publishEntry: string): AslState {
   return {
     Type: 'Task',
@@ -330,39 +304,9 @@ function latestDocument(target: GoldRefreshTarget, previous: Record<string, stri
   };
 }
 
-/** Text inside a `'…'` intrinsic string argument: `'`, `{`, `}` and `\` are escaped. */
-export function escapeIntrinsicString(text: string): string {
-  return text.replace(/[\\'{}]/g, (c) => `\\${c}`);
-}
-
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(prune);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, prune(v)]));
   return value;
 }
 
-/** A statement cut at its `{{name}}` placeholders: n+1 SQL pieces around n parameter names. */
-export function sqlPieces(text: string): { parts: string[]; params: string[] } {
-  const parts: string[] = [];
-  const params: string[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/\{\{([a-z][a-z0-9_]*)\}\}/g)) {
-    parts.push(text.slice(last, m.index));
-    params.push(m[1]!);
-    last = m.index! + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return { parts, params };
-}
-
-/** `States.Format('{}{}…', $.query.parts[0], <value>, $.query.parts[1], …)`. */
-function joinPieces(params: readonly string[], paths: Readonly<Record<string, string>>): string {
-  const args: string[] = [];
-  params.forEach((p, i) => {
-    const path = paths[p];
-    if (path === undefined) throw new Error(`no JSONPath for parameter ${p}`);
-    args.push(`$.query.parts[${i}]`, path);
-  });
-  args.push(`$.query.parts[${params.length}]`);
-  return `States.Format('${'{}'.repeat(args.length)}', ${args.join(', ')})`;
-}
