@@ -1,7 +1,7 @@
 import { checkContracts } from '../../generators/contract/compile-contracts';
 import { formatDiagnostic } from '../../generators/contract/diagnostic';
 import { contract } from '../runtime/support/lake';
-import { lakec } from './support/cli';
+import { lakec } from '../support/cli';
 
 /** `lakec check --engine duckdb|athena`: what that SQL engine cannot match, as positioned warnings. */
 const text = contract({

@@ -4,7 +4,7 @@ import { datasetsOf } from '../../generators/contract/lake-model';
 import { REPO_ROOT, loadModel } from '../support/specs';
 import { moduleOf, tempDir } from '../runtime/support/lake';
 import { closeReader, comparable, deliveryFile, runOn } from './support/engines';
-import { lakec } from './support/cli';
+import { lakec, SMOKE_DELIVERY } from '../support/cli';
 
 /**
  * `lakec run --engine duckdb` and `lakec backfill` from the command line (the summary, exit codes, the
@@ -14,20 +14,12 @@ import { lakec } from './support/cli';
 jest.setTimeout(120_000);
 afterAll(() => closeReader());
 
-const DELIVERY = `transaction_id,account_id,amount,currency,transaction_type,transaction_timestamp
-S1,ACC000001,100.00,EUR,DEPOSIT,2024-01-10T09:00:00Z
-S2,ACC000001,-40.50,EUR,WITHDRAWAL,2024-01-20T09:00:00Z
-S3,ACC000002,10.00,USD,FEE,2024-02-03T09:00:00Z
-S4,ACC000001,5.25,EUR,INTEREST,2024-03-31T23:59:59Z
-S5,ACC000003,1.000,EUR,DEPOSIT,2024-02-01T00:00:00Z
-S3,ACC000002,10.00,USD,FEE,2024-02-03T09:00:00Z
-`;
 
 test('lakec run --engine duckdb: the --json summary, the same rows as the default engine, the lake readable by lakec query', async () => {
   const t = tempDir('lakec-cli-');
   try {
     const file = join(t.dir, 'd.csv');
-    writeFileSync(file, DELIVERY);
+    writeFileSync(file, SMOKE_DELIVERY);
     const duck = await lakec('run', 'mortgages.transactions', file, '--engine', 'duckdb', '--lake', join(t.dir, 'duck'), '--json');
     const ts = await lakec('run', 'mortgages.transactions', file, '--lake', join(t.dir, 'ts'), '--json');
     expect(duck.code).toBe(0);
@@ -52,7 +44,7 @@ test('lakec run --engine duckdb refuses a quoted line break with exit 1 and a me
   const t = tempDir('lakec-cli-');
   try {
     const file = join(t.dir, 'd.csv');
-    writeFileSync(file, DELIVERY.replace('DEPOSIT,2024-01-10', '"DEP\nOSIT",2024-01-10'));
+    writeFileSync(file, SMOKE_DELIVERY.replace('DEPOSIT,2024-01-10', '"DEP\nOSIT",2024-01-10'));
     const r = await lakec('run', 'mortgages.transactions', file, '--engine', 'duckdb', '--lake', join(t.dir, 'lake'), '--json');
     expect(r.code).toBe(1);
     const s = JSON.parse(r.out) as { status: string; message: string; delivery: { bronze_key: string } };
@@ -72,9 +64,9 @@ test('lakec backfill: deliveries of the months again, in arrival order, on eithe
   try {
     const lake = join(t.dir, 'lake');
     const file = join(t.dir, 'd.csv');
-    writeFileSync(file, DELIVERY);
+    writeFileSync(file, SMOKE_DELIVERY);
     expect((await lakec('run', 'mortgages.transactions', file, '--lake', lake, '--json')).code).toBe(0);
-    writeFileSync(file, `${DELIVERY}S9,ACC000009,9.00,GBP,FEE,2024-04-01T00:00:00Z\n`);
+    writeFileSync(file, `${SMOKE_DELIVERY}S9,ACC000009,9.00,GBP,FEE,2024-04-01T00:00:00Z\n`);
     expect((await lakec('run', 'mortgages.transactions', file, '--lake', lake, '--json')).code).toBe(0);
     const month = new Date().toISOString().slice(0, 7);
     const duck = await lakec('backfill', 'mortgages.transactions', '--from', month, '--to', month, '--engine', 'duckdb', '--lake', lake, '--json');

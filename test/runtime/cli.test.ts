@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../cli/main';
+import { lakec, SMOKE_DELIVERY } from '../support/cli';
 import { lakeTables } from '../../generators/tables/lake-tables';
 import { builderFor, RepeatBuilder, StringBuilder, type ColumnBuilder } from '../../runtime/parquet/column-builders';
 import { encodeParquet } from '../../runtime/parquet/parquet-encoder';
@@ -9,35 +9,12 @@ import { LocalStorage } from '../../runtime/storage/local-storage';
 import { EXAMPLE_SPECS, loadModel } from '../support/specs';
 import { tempDir } from './support/lake';
 
-/** `lakec …` in this process: exit code, stdout and stderr. */
-async function lakec(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-const DELIVERY = `transaction_id,account_id,amount,currency,transaction_type,transaction_timestamp
-S1,ACC000001,100.00,EUR,DEPOSIT,2024-01-10T09:00:00Z
-S2,ACC000001,-40.50,EUR,WITHDRAWAL,2024-01-20T09:00:00Z
-S3,ACC000002,10.00,USD,FEE,2024-02-03T09:00:00Z
-S4,ACC000001,5.25,EUR,INTEREST,2024-03-31T23:59:59Z
-S5,ACC000003,1.000,EUR,DEPOSIT,2024-02-01T00:00:00Z
-S3,ACC000002,10.00,USD,FEE,2024-02-03T09:00:00Z
-`;
 
 const t = tempDir();
 afterAll(() => t.cleanup());
 const lake = join(t.dir, 'lake');
 const file = join(t.dir, 'd.csv');
-writeFileSync(file, DELIVERY);
+writeFileSync(file, SMOKE_DELIVERY);
 const common = ['--lake', lake, '--specs', EXAMPLE_SPECS];
 
 describe('lakec run', () => {
@@ -141,7 +118,7 @@ describe('lakec retry and lakec publish', () => {
 
   test('publish: a staged run becomes visible; --run-id is required', async () => {
     const other = join(t.dir, 'other.csv');
-    writeFileSync(other, DELIVERY.replace(/S([1-5]),/g, 'Z$1,'));
+    writeFileSync(other, SMOKE_DELIVERY.replace(/S([1-5]),/g, 'Z$1,'));
     const staged = JSON.parse((await lakec('run', 'mortgages.transactions', other, ...common, '--no-publish', '--json')).out);
     expect(staged.status).toBe('staged');
     expect((await lakec('query', "select count(*) from silver_mortgages.transactions_v1 where transaction_id like 'Z%'", ...common, '--format', 'csv')).out).toMatch(/\n0\n$/);

@@ -7,6 +7,7 @@ import { generateValidators } from '../../generators/validator/generate-validato
 import { buildLambdaAsset } from '../../runtime/lambda/lambda-asset';
 import { LAMBDA_ENV } from '../../runtime/lambda/handler';
 import { METRIC_NAMESPACE } from '../../runtime/metrics';
+import { SMOKE_DELIVERY } from '../support/cli';
 import { EXAMPLE_SPECS, loadModel } from '../support/specs';
 import { tempDir } from './support/lake';
 import { BUCKETS, startS3, type LocalS3 } from './support/s3';
@@ -16,14 +17,6 @@ import { BUCKETS, startS3, type LocalS3 } from './support/s3';
  * build's dataset registry), run in a fresh process on a synthetic EventBridge "Object Created" event for
  * a delivery written to bronze, against an S3-compatible server on 127.0.0.1.
  */
-const DELIVERY = `transaction_id,account_id,amount,currency,transaction_type,transaction_timestamp
-S1,ACC000001,100.00,EUR,DEPOSIT,2024-01-10T09:00:00Z
-S2,ACC000001,-40.50,EUR,WITHDRAWAL,2024-01-20T09:00:00Z
-S3,ACC000002,10.00,USD,FEE,2024-02-03T09:00:00Z
-S4,ACC000001,5.25,EUR,INTEREST,2024-03-31T23:59:59Z
-S5,ACC000003,1.000,EUR,DEPOSIT,2024-02-01T00:00:00Z
-S3,ACC000002,10.00,USD,FEE,2024-02-03T09:00:00Z
-`;
 const KEY = 'bronze/mortgages/transactions/ingest_date=2026-01-15/run_id=20260115T120000Z/core-banking export.csv';
 
 let s3: LocalS3;
@@ -77,7 +70,7 @@ test('the asset holds the handler, both worker threads, the WebAssembly encoder 
 });
 
 test('a delivery written to bronze is run in place, published, and reported with metrics; a repeated event is skipped', async () => {
-  await s3.client.send(new PutObjectCommand({ Bucket: BUCKETS.bronze, Key: KEY, Body: DELIVERY }));
+  await s3.client.send(new PutObjectCommand({ Bucket: BUCKETS.bronze, Key: KEY, Body: SMOKE_DELIVERY }));
   const { result, lines } = await invoke(event(KEY));
   expect(result).toEqual([{ key: KEY, runs: [expect.objectContaining({ run_id: '20260115T120000Z', status: 'published', rows_in: 6, rows_silver: 4, rows_quarantined: 1, rows_condemned: 1 })] }]);
   // A CloudWatch Embedded Metric Format record for the run.
@@ -111,7 +104,7 @@ test('lakec run --lake s3://… copies a local delivery to bronze (multipart whe
   Object.assign(process.env, { LAKEC_S3_ENDPOINT: s3.endpoint, LAKEC_S3_RELAXED_CHECKSUMS: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
   try {
     const big = join(t.dir, 'big delivery.csv');
-    const lines = [DELIVERY.split('\n')[0]!];
+    const lines = [SMOKE_DELIVERY.split('\n')[0]!];
     for (let i = 0; i < 120_000; i++) lines.push(`B${i},ACC${String(i % 1e6).padStart(6, '0')},${(i % 1000) + 0.25},EUR,DEPOSIT,2024-0${1 + (i % 9)}-15T10:00:00Z`);
     writeFileSync(big, `${lines.join('\n')}\n`);
     const { main } = await import('../../cli/main.js');
