@@ -287,75 +287,51 @@ export class NumberedLines {
       return;
     }
     const text = bytes.toString('latin1');
-    const open = opensQuote(text, this.delimiter, this.quote);
-    if (open && !final) this.openRecord ??= this.record;
+    const quoting = lineQuoting(text, this.delimiter, this.quote);
+    if (quoting === 'open' && !final) this.openRecord ??= this.record;
     // A well-quoted record ends before a carriage return that ends the input; a badly quoted one keeps it.
-    const keepCr = open || badlyQuoted(text, this.delimiter, this.quote);
+    const keepCr = quoting !== 'ok';
     const raw = final && !keepCr && bytes[bytes.length - 1] === CR ? bytes.subarray(0, bytes.length - 1) : bytes;
     out.push(Buffer.from(`${this.record},,${raw.toString('hex')}\n`));
   }
 }
 
 /**
- * Whether a line (latin1 text) ends inside a quoted cell: a quote opening a cell that the line never closes
- * (the TypeScript reader would go on reading the next line as part of the cell).
+ * How a line (latin1 text, a carriage return ending it aside) is quoted: `open` when it ends inside a quoted
+ * cell (the TypeScript reader would go on reading the next line as part of the cell); `bad` for a quote
+ * inside an unquoted cell or text after a closing quote; `ok` otherwise.
  */
-export function opensQuote(text: string, delimiter: string, quote: string): boolean {
-  let i = 0;
-  for (;;) {
-    if (text[i] !== quote) {
-      const next = text.indexOf(delimiter, i);
-      const q = text.indexOf(quote, i);
-      if (q >= 0 && (next < 0 || q < next)) return false;
-      if (next < 0) return false;
-      i = next + 1;
-      continue;
-    }
-    let j = i + 1;
-    for (;;) {
-      const q = text.indexOf(quote, j);
-      if (q < 0) return true;
-      if (text[q + 1] === quote) {
-        j = q + 2;
-        continue;
-      }
-      if (q + 1 === text.length || text[q + 1] === delimiter) {
-        if (q + 1 === text.length) return false;
-        i = q + 2;
-        break;
-      }
-      return false;
-    }
-  }
-}
-
-/** A quote inside an unquoted cell, or text after a closing quote (a carriage return ending the line aside). */
-function badlyQuoted(text: string, delimiter: string, quote: string): boolean {
+export function lineQuoting(text: string, delimiter: string, quote: string): 'ok' | 'open' | 'bad' {
   const t = text.endsWith('\r') ? text.slice(0, -1) : text;
   let i = 0;
   for (;;) {
     if (t[i] !== quote) {
       const next = t.indexOf(delimiter, i);
       const q = t.indexOf(quote, i);
-      if (q >= 0 && (next < 0 || q < next)) return true;
-      if (next < 0) return false;
+      if (q >= 0 && (next < 0 || q < next)) return 'bad';
+      if (next < 0) return 'ok';
       i = next + 1;
       continue;
     }
     let j = i + 1;
     for (;;) {
       const q = t.indexOf(quote, j);
-      if (q < 0) return true;
+      if (q < 0) return 'open';
       if (t[q + 1] === quote) {
         j = q + 2;
         continue;
       }
-      if (q + 1 === t.length) return false;
-      if (t[q + 1] !== delimiter) return true;
+      if (q + 1 === t.length) return 'ok';
+      if (t[q + 1] !== delimiter) return 'bad';
       i = q + 2;
       break;
     }
   }
+}
+
+/** Whether a line ends inside a quoted cell (lineQuoting). */
+export function opensQuote(text: string, delimiter: string, quote: string): boolean {
+  return lineQuoting(text, delimiter, quote) === 'open';
 }
 
 function quoteDoubled(b: Buffer): Buffer {
