@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { contract, dataset, model, moduleOf, tempDir } from '../runtime/support/lake';
 import { closeReader, comparable, deliveryFile, runOn } from './support/engines';
+import { prng } from '../../bench/synthetic-contracts';
 
 /**
  * A contract from another domain, written here for this test alone (a clinic's laboratory results: every
@@ -34,18 +35,6 @@ const m = model({ 'clinic/lab_results.yaml': LAB });
 const lab = dataset(m);
 const labModule = moduleOf(lab);
 
-/** A small deterministic generator (mulberry32), not the one the other engine tests use. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HEADER = ['sample_id', 'patient_ref', 'test_code', 'value', 'ratio', 'flagged', 'repeats', 'drawn_on', 'Reported (UTC offset)', 'comment'];
 
 interface Held {
@@ -56,7 +45,8 @@ interface Held {
 
 /** Held-out rows: mostly valid, the rest broken in one known way each (the first broken column decides). */
 function heldOutRows(n: number, seed: number): Held[] {
-  const r = rng(seed);
+  // A seeded PRNG (mulberry32), not fast-check as the other engine tests: the rows come from elsewhere.
+  const r = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const two = (x: number) => String(x).padStart(2, '0');
   const out: Held[] = [];
