@@ -23,6 +23,11 @@ import { logGroup } from '../observability/log-group';
 import { tfJson, tfLiteral } from '../terraform-string';
 import { FUNCTION_HANDLER, FUNCTION_REGISTRY, functionPackage } from './lambda-code';
 
+/** The lake's buckets as the runtime's Lambda handlers read them from their environment (LAMBDA_ENV). */
+export function lakeBucketVariables(ctx: LakeContext): Record<string, string> {
+  return Object.fromEntries((Object.keys(LAMBDA_ENV) as (keyof typeof LAMBDA_ENV)[]).map((role) => [LAMBDA_ENV[role], ctx.bucketNames[role]]));
+}
+
 /** How long an event waits for a free function (reserved concurrency) before it goes to the dead letters. */
 export const MAX_EVENT_AGE_SECONDS = 6 * 3600;
 
@@ -73,10 +78,7 @@ export class EtlPipeline extends Construct {
       loggingConfig: { logFormat: 'Text', logGroup: logGroupName },
       environment: {
         variables: {
-          [LAMBDA_ENV.bronze]: ctx.bucketNames.bronze,
-          [LAMBDA_ENV.silver]: ctx.bucketNames.silver,
-          [LAMBDA_ENV.gold]: ctx.bucketNames.gold,
-          [LAMBDA_ENV.quarantine]: ctx.bucketNames.quarantine,
+          ...lakeBucketVariables(ctx),
           LAKEC_REGISTRY: FUNCTION_REGISTRY,
           // Publishing in AWS ends by replacing the dataset's reader views (DESIGN.md, Publishing).
           [LAMBDA_WORKGROUP_ENV]: ctx.workgroups.platform,

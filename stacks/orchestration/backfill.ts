@@ -11,7 +11,8 @@ import { athenaEtlPlan } from '../../generators/sql/etl/athena-etl';
 import { bronzeLinesTable } from '../../generators/tables/lake-tables';
 import { glueTable } from '../catalog/glue-catalog';
 import { BACKFILL_DESCRIPTOR_ENV } from '../../runtime/engine/backfill-handler';
-import { LAMBDA_ENV, LAMBDA_WORKGROUP_ENV } from '../../runtime/lambda/handler';
+import { LAMBDA_WORKGROUP_ENV } from '../../runtime/lambda/handler';
+import { lakeBucketVariables } from '../compute/etl-pipeline';
 import { LakeRole } from '../access/lake-role';
 import { lambdaFunctionArn, logGroupArn, servicePrincipal, sqsQueueArn, stateMachineArn } from '../arns';
 import { assumeRolePolicy } from '../iam/policy-document';
@@ -99,10 +100,7 @@ export class Backfill extends Construct {
       loggingConfig: { logFormat: 'Text', logGroup: functionLogs },
       environment: {
         variables: {
-          [LAMBDA_ENV.bronze]: ctx.bucketNames.bronze,
-          [LAMBDA_ENV.silver]: ctx.bucketNames.silver,
-          [LAMBDA_ENV.gold]: ctx.bucketNames.gold,
-          [LAMBDA_ENV.quarantine]: ctx.bucketNames.quarantine,
+          ...lakeBucketVariables(ctx),
           [LAMBDA_WORKGROUP_ENV]: ctx.workgroups.platform,
           [BACKFILL_DESCRIPTOR_ENV]: BACKFILL_DESCRIPTOR,
         },
