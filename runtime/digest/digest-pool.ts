@@ -15,7 +15,7 @@ export interface DigestPool {
 export const DIGEST_WORKER = 'digest-worker';
 
 export function createDigestPool(options: { readonly worker: boolean }): DigestPool {
-  const script = options.worker ? workerScript(__dirname, DIGEST_WORKER, ['sha256-many.ts', '../dedup/fingerprint-set.ts']) : undefined;
+  const script = options.worker ? workerScript(__dirname, DIGEST_WORKER) : undefined;
   if (!script) {
     return {
       digest: async (job) => chunkDigests(job),

@@ -18,7 +18,7 @@ export const ENCODER_WORKER = 'parquet-worker';
  * `worker` is false or no worker script can be found.
  */
 export function createEncoder(options: { readonly worker: boolean }): ParquetEncoder {
-  const script = options.worker ? workerScript(__dirname, ENCODER_WORKER, ['parquet-encoder.ts', 'column-builders.ts', '../dataset-module.ts']) : undefined;
+  const script = options.worker ? workerScript(__dirname, ENCODER_WORKER) : undefined;
   return script ? new WorkerEncoder(script) : new InlineEncoder();
 }
 
