@@ -1,16 +1,83 @@
-import type { LakeModel } from './contract/lake-model';
+import type { ContractModel, LakeModel } from './contract/lake-model';
 import type { BucketNames } from './ddl/athena-ddl';
-import { generateDdl } from './ddl/generate-ddl';
+import { contractDdl } from './ddl/generate-ddl';
 import { mergeFileMaps, type FileMap } from './file-map';
-import { generateSql } from './sql/generate-sql';
-import { generateEtlSql } from './sql/etl/generate-etl-sql';
-import { generateValidators } from './validator/generate-validators';
+import { goldSql } from './sql/generate-sql';
+import { goldSource } from './sql/gold-source';
+import { datasetEtlSql } from './sql/etl/generate-etl-sql';
+import { dataBucketsOf } from './tables/bucket-names';
+import { datasetValidator, validatorRegistry } from './validator/generate-validators';
 
 export interface BuildConfig {
-  readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
+  readonly environments: readonly BuildEnvironment[];
 }
 
-/** Every artifact `lakec build` writes, from one model. Pure. */
+export interface BuildEnvironment {
+  readonly name: string;
+  readonly buckets: BucketNames;
+}
+
+/** Every artifact `lakec build` writes, from one model: the lake's files and each contract's. Pure. */
 export function generateAll(model: LakeModel, config: BuildConfig): FileMap {
-  return mergeFileMaps(generateDdl(model, config), generateSql(model, config), generateEtlSql(model, config), generateValidators(model));
+  return mergeFileMaps(generateLakeFiles(model), ...model.contracts.map((c) => generateContractFiles(model, c, config)));
+}
+
+/** The files about the whole lake rather than one contract (the validators' registry). */
+export function generateLakeFiles(model: LakeModel): FileMap {
+  return validatorRegistry(model);
+}
+
+/**
+ * The files one contract compiles to: its tables' DDL, and a dataset's validation SQL and validator or a
+ * Gold contract's SQL. Depends on the rest of the model only through what the contract names (a Gold
+ * contract's source), so contracts can be generated one by one, in any order.
+ *
+ * Environments differ only by their name and their buckets' names (`{namePrefix}-{env}-{bucket}`), which
+ * generators treat as opaque text. So a contract is generated once, for a stand-in environment, and its
+ * environment's files are copied for each environment with the stand-in names replaced; a contract whose
+ * own text holds a stand-in, or an environment whose buckets do not follow the naming rule, is generated
+ * environment by environment. Either way the files are the same (test/build/template-environment.test.ts).
+ */
+export function generateContractFiles(model: LakeModel, contract: ContractModel, config: BuildConfig): FileMap {
+  const prefixes = config.environments.map(namePrefixOf);
+  if (prefixes.some((p) => p === undefined) || mentionsStandIn(model, contract)) return contractFiles(model, contract, config);
+  const files = new Map<string, string>();
+  for (const [path, text] of contractFiles(model, contract, { environments: [TEMPLATE] })) {
+    if (!path.split('/').includes(TEMPLATE.name)) {
+      if (text.includes(STAND_IN)) throw new Error(`${path} names the stand-in environment but is not an environment's file`);
+      files.set(path, text);
+      continue;
+    }
+    config.environments.forEach((env, i) => {
+      const instantiate = (s: string) => s.replaceAll(TEMPLATE_PREFIX, prefixes[i]!).replaceAll(TEMPLATE.name, env.name);
+      files.set(instantiate(path), instantiate(text));
+    });
+  }
+  return files;
+}
+
+function contractFiles(model: LakeModel, contract: ContractModel, config: BuildConfig): FileMap {
+  return contract.kind === 'dataset'
+    ? mergeFileMaps(contractDdl(contract, config), datasetEtlSql(contract, config), datasetValidator(contract))
+    : mergeFileMaps(contractDdl(contract, config), goldSql(model, contract, config));
+}
+
+/** What the stand-in names start with; neither stand-in contains the other. */
+const STAND_IN = 'lakec-stand-in-';
+const TEMPLATE_PREFIX = `${STAND_IN}prefix`;
+const TEMPLATE: BuildEnvironment = { name: `${STAND_IN}env`, buckets: dataBucketsOf(TEMPLATE_PREFIX) };
+
+/** The prefix of an environment's bucket names (environmentPrefix) when they follow the naming rule, else undefined. */
+function namePrefixOf(env: BuildEnvironment): string | undefined {
+  if (!env.buckets.bronze.endsWith('-bronze') || env.name.includes(STAND_IN)) return undefined;
+  const prefix = env.buckets.bronze.slice(0, -'-bronze'.length);
+  const expected = dataBucketsOf(prefix);
+  const follows = (Object.keys(expected) as (keyof BucketNames)[]).every((role) => env.buckets[role] === expected[role]);
+  return follows && !prefix.includes(STAND_IN) ? prefix : undefined;
+}
+
+/** Whether the text generators read for this contract (a Gold contract's source too) could hold a stand-in name. */
+function mentionsStandIn(model: LakeModel, contract: ContractModel): boolean {
+  const sources = contract.kind === 'gold' ? [contract, goldSource(model, contract)] : [contract];
+  return sources.some((c) => JSON.stringify(c).toLowerCase().includes(STAND_IN));
 }

@@ -1,7 +1,6 @@
-import type { LakeModel } from '../contract/lake-model';
-import { findContract } from '../contract/lake-model';
-import { generatedHeader, type FileMap } from '../file-map';
-import { lakeTables } from '../tables/lake-tables';
+import type { ContractModel, LakeModel } from '../contract/lake-model';
+import { generatedHeader, mergeFileMaps, type FileMap } from '../file-map';
+import { contractTables } from '../tables/lake-tables';
 import { athenaCreateTable, type BucketNames } from './athena-ddl';
 
 export interface DdlConfig {
@@ -11,14 +10,15 @@ export interface DdlConfig {
 
 /** Athena DDL for every table of every contract: `ddl/{env}/{database}/{table}.sql`. */
 export function generateDdl(model: LakeModel, config: DdlConfig): FileMap {
+  return mergeFileMaps(...model.contracts.map((c) => contractDdl(c, config)));
+}
+
+/** One contract's share of generateDdl: its tables, in every environment. */
+export function contractDdl(contract: ContractModel, config: DdlConfig): FileMap {
   const files = new Map<string, string>();
-  const tables = lakeTables(model);
   for (const env of config.environments) {
-    for (const t of tables) {
-      const contract = findContract(model, t.contract)!;
-      const header = generatedHeader('sql', [contract], `Athena DDL, ${env.name}`);
-      files.set(`ddl/${env.name}/${t.database}/${t.name}.sql`, header + athenaCreateTable(t, env.buckets));
-    }
+    const header = generatedHeader('sql', [contract], `Athena DDL, ${env.name}`);
+    for (const t of contractTables(contract)) files.set(`ddl/${env.name}/${t.database}/${t.name}.sql`, header + athenaCreateTable(t, env.buckets));
   }
   return files;
 }

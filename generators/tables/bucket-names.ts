@@ -7,14 +7,19 @@ export const PLATFORM_BUCKETS: readonly PlatformBucket[] = ['bronze', 'silver', 
 
 /** `{namePrefix}-{environment}-{bucket}`: the one naming rule, shared by DDL and stacks. */
 export function bucketName(namePrefix: string, environment: string, bucket: PlatformBucket): string {
-  return `${namePrefix}-${environment}-${bucket}`;
+  return `${environmentPrefix(namePrefix, environment)}-${bucket}`;
+}
+
+/** `{namePrefix}-{environment}`: what the names of an environment's buckets start with. */
+export function environmentPrefix(namePrefix: string, environment: string): string {
+  return `${namePrefix}-${environment}`;
 }
 
 export function dataBucketNames(namePrefix: string, environment: string): Readonly<Record<BucketRole, string>> {
-  return {
-    bronze: bucketName(namePrefix, environment, 'bronze'),
-    silver: bucketName(namePrefix, environment, 'silver'),
-    gold: bucketName(namePrefix, environment, 'gold'),
-    quarantine: bucketName(namePrefix, environment, 'quarantine'),
-  };
+  return dataBucketsOf(environmentPrefix(namePrefix, environment));
+}
+
+/** The data buckets of the environment whose bucket names start with `prefix` (environmentPrefix). */
+export function dataBucketsOf(prefix: string): Readonly<Record<BucketRole, string>> {
+  return { bronze: `${prefix}-bronze`, silver: `${prefix}-silver`, gold: `${prefix}-gold`, quarantine: `${prefix}-quarantine` };
 }

@@ -63,7 +63,12 @@ export function layerPrefix(layer: Layer, c: ContractModel): string {
 
 /** Every physical table of the lake, in a stable order. */
 export function lakeTables(model: LakeModel): TableDef[] {
-  return model.contracts.flatMap((c) => (c.kind === 'dataset' ? datasetTables(c) : [goldTable(c)]));
+  return model.contracts.flatMap(contractTables);
+}
+
+/** One contract's tables: a dataset's four, a Gold contract's one. */
+export function contractTables(c: ContractModel): readonly TableDef[] {
+  return c.kind === 'dataset' ? datasetTables(c) : [goldTable(c)];
 }
 
 const tablesOf = new WeakMap<DatasetModel, readonly TableDef[]>();

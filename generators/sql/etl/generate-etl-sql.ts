@@ -1,7 +1,8 @@
 import { ATHENA_ETL_STEPS } from '../../../runtime/engine/athena-plan';
 import { datasetsOf, type LakeModel } from '../../contract/lake-model';
 import type { BucketNames } from '../../ddl/athena-ddl';
-import { generatedHeader, type FileMap } from '../../file-map';
+import type { DatasetModel } from '../../contract/dataset-model';
+import { generatedHeader, mergeFileMaps, type FileMap } from '../../file-map';
 import { datasetTables } from '../../tables/lake-tables';
 import { athenaEtlPlan, linesTableDdl } from './athena-etl';
 import { duckDbEtlPlan } from './duckdb-etl';
@@ -19,43 +20,46 @@ export interface EtlSqlConfig {
  * Each statement is headed by its name, what it does and its parameters.
  */
 export function generateEtlSql(model: LakeModel, config: EtlSqlConfig): FileMap {
+  return mergeFileMaps(...datasetsOf(model).map((d) => datasetEtlSql(d, config)));
+}
+
+/** One dataset contract's share of generateEtlSql. */
+export function datasetEtlSql(d: DatasetModel, config: EtlSqlConfig): FileMap {
   const files = new Map<string, string>();
-  for (const d of datasetsOf(model)) {
-    const silver = datasetTables(d).find((t) => t.layer === 'silver')!;
-    const path = `${silver.database}/${silver.readerName}.sql`;
-    const statement = (title: string, description: string, sql: string, params: readonly string[]) =>
-      `\n${comment(title)}${comment(description)}${params.length ? comment(`Parameters: ${params.join(', ')}.`) : ''}${sql};\n`;
+  const silver = datasetTables(d).find((t) => t.layer === 'silver')!;
+  const path = `${silver.database}/${silver.readerName}.sql`;
+  const statement = (title: string, description: string, sql: string, params: readonly string[]) =>
+    `\n${comment(title)}${comment(description)}${params.length ? comment(`Parameters: ${params.join(', ')}.`) : ''}${sql};\n`;
 
-    const duck = duckDbEtlPlan(d);
-    const duckParams = (sql: string) => [...new Set([...sql.matchAll(/\$([a-z][a-z0-9_]*)/g)].map((m) => `$${m[1]}`))];
-    const duckStatements: [string, string, string | undefined][] = [
-      ['published-rows', 'published_rows: _row_hash and unique values of the published silver files the run is checked against ($files).', duck.publishedRows.fromFiles],
-      ['open-quote', 'The first record whose line leaves a quoted cell open (the engine refuses such a delivery), and the last record.', duck.openQuote],
-      ['routed', `routed: every record of bronze_lines (record, line, raw_hex) with its table, error and values; bronze_header holds the header line. ${INPUTS}`, duck.routed],
-      ['routed-exhaustive', 'routed with more first-occurrence rounds, for long chains of rows sharing unique values.', duck.routedExhaustive],
-      ['counts', 'Rows per table, error and condemned reason.', duck.counts],
-      ['failures', 'Failing rows in record order, for the circuit breaker.', duck.failures],
-      ['copy-silver', 'Silver rows as Snappy Parquet, one folder per partition.', duck.copies.silver],
-      ['copy-quarantine', 'Quarantined rows as Snappy Parquet.', duck.copies.quarantine],
-      ['copy-condemned', 'Condemned rows as Snappy Parquet.', duck.copies.condemned],
-    ];
+  const duck = duckDbEtlPlan(d);
+  const duckParams = (sql: string) => [...new Set([...sql.matchAll(/\$([a-z][a-z0-9_]*)/g)].map((m) => `$${m[1]}`))];
+  const duckStatements: [string, string, string | undefined][] = [
+    ['published-rows', 'published_rows: _row_hash and unique values of the published silver files the run is checked against ($files).', duck.publishedRows.fromFiles],
+    ['open-quote', 'The first record whose line leaves a quoted cell open (the engine refuses such a delivery), and the last record.', duck.openQuote],
+    ['routed', `routed: every record of bronze_lines (record, line, raw_hex) with its table, error and values; bronze_header holds the header line. ${INPUTS}`, duck.routed],
+    ['routed-exhaustive', 'routed with more first-occurrence rounds, for long chains of rows sharing unique values.', duck.routedExhaustive],
+    ['counts', 'Rows per table, error and condemned reason.', duck.counts],
+    ['failures', 'Failing rows in record order, for the circuit breaker.', duck.failures],
+    ['copy-silver', 'Silver rows as Snappy Parquet, one folder per partition.', duck.copies.silver],
+    ['copy-quarantine', 'Quarantined rows as Snappy Parquet.', duck.copies.quarantine],
+    ['copy-condemned', 'Condemned rows as Snappy Parquet.', duck.copies.condemned],
+  ];
+  files.set(
+    `sql/duckdb/etl/${path}`,
+    generatedHeader('sql', [d], 'DuckDB validation, what lakec run --engine duckdb executes') +
+      duckStatements.flatMap(([name, description, sql]) => (sql ? [statement(name, description, sql, duckParams(sql))] : [])).join(''),
+  );
+
+  for (const env of config.environments) {
+    const plan = athenaEtlPlan(d, { buckets: env.buckets, resultsBucket: resultsBucketOf(env.buckets) });
+    const steps = ATHENA_ETL_STEPS.map((name, i) => {
+      const s = plan.steps[name];
+      return statement(`step ${i + 1} of ${ATHENA_ETL_STEPS.length}: ${name}`, `${s.description} Workgroup: ${s.workgroup}.`, s.sql, s.params.map((p) => `{{${p}}}`));
+    });
     files.set(
-      `sql/duckdb/etl/${path}`,
-      generatedHeader('sql', [d], 'DuckDB validation, what lakec run --engine duckdb executes') +
-        duckStatements.flatMap(([name, description, sql]) => (sql ? [statement(name, description, sql, duckParams(sql))] : [])).join(''),
+      `sql/athena/${env.name}/etl/${path}`,
+      `${generatedHeader('sql', [d], `Athena backfill of one delivery, ${env.name}`)}\n${comment('The lines table: bronze deliveries a line per row (Terraform creates it; for reference).')}${linesTableDdl(d, env.buckets)}${steps.join('')}`,
     );
-
-    for (const env of config.environments) {
-      const plan = athenaEtlPlan(d, { buckets: env.buckets, resultsBucket: resultsBucketOf(env.buckets) });
-      const steps = ATHENA_ETL_STEPS.map((name, i) => {
-        const s = plan.steps[name];
-        return statement(`step ${i + 1} of ${ATHENA_ETL_STEPS.length}: ${name}`, `${s.description} Workgroup: ${s.workgroup}.`, s.sql, s.params.map((p) => `{{${p}}}`));
-      });
-      files.set(
-        `sql/athena/${env.name}/etl/${path}`,
-        `${generatedHeader('sql', [d], `Athena backfill of one delivery, ${env.name}`)}\n${comment('The lines table: bronze deliveries a line per row (Terraform creates it; for reference).')}${linesTableDdl(d, env.buckets)}${steps.join('')}`,
-      );
-    }
   }
   return files;
 }
