@@ -28,14 +28,32 @@ export function tsBigint(value: bigint): string {
  * 120 characters are printed on one line, larger ones one entry a line.
  */
 export function tsData(value: unknown, indent = 0): string {
-  const pad = ' '.repeat(indent);
-  const flat = safe(JSON.stringify(value));
-  if (value === null || typeof value !== 'object' || flat.length + indent <= 120) return flat;
-  if (Array.isArray(value)) {
-    return `[\n${value.map((v) => `${pad}  ${tsData(v, indent + 2)},`).join('\n')}\n${pad}]`;
+  return printData(value, indent).text;
+}
+
+const LINE = 120;
+
+/** A value as tsData prints it at `indent`, and its one-line JSON when that is at most LINE characters. */
+function printData(value: unknown, indent: number): { readonly text: string; readonly flat?: string } {
+  if (value === null || typeof value !== 'object') {
+    const json = safe(JSON.stringify(value));
+    return { text: json, flat: json.length <= LINE ? json : undefined };
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return `{\n${entries.map(([k, v]) => `${pad}  ${safe(JSON.stringify(k))}: ${tsData(v, indent + 2)},`).join('\n')}\n${pad}}`;
+  const pad = ' '.repeat(indent);
+  const entries = Array.isArray(value)
+    ? value.map((v) => ({ key: '', data: printData(v, indent + 2) }))
+    : Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => ({ key: `${safe(JSON.stringify(k))}:`, data: printData(v, indent + 2) }));
+  // One line only if every entry has one (a long entry makes its container long): each entry's JSON is built once.
+  let flat: string | undefined;
+  if (entries.every((e) => e.data.flat !== undefined) && entries.reduce((n, e) => n + e.key.length + e.data.flat!.length + 1, 1) <= LINE) {
+    const inner = entries.map((e) => e.key + e.data.flat!).join(',');
+    flat = Array.isArray(value) ? `[${inner}]` : `{${inner}}`;
+  }
+  if (flat !== undefined && flat.length + indent <= LINE) return { text: flat, flat };
+  const lines = entries.map((e) => `${pad}  ${e.key ? `${e.key} ` : ''}${e.data.text},`).join('\n');
+  return { text: Array.isArray(value) ? `[\n${lines}\n${pad}]` : `{\n${lines}\n${pad}}`, flat };
 }
 
 function safe(json: string): string {
