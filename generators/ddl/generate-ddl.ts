@@ -8,17 +8,18 @@ export interface DdlConfig {
   readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
 }
 
-/** Athena DDL for every table of every contract: `ddl/{env}/{database}/{table}.sql`. */
+/** Athena DDL for every table of every contract, a file per contract and environment: `ddl/{env}/{domain}/{name}_{v}.sql`. */
 export function generateDdl(model: LakeModel, config: DdlConfig): FileMap {
   return mergeFileMaps(...model.contracts.map((c) => contractDdl(c, config)));
 }
 
-/** One contract's share of generateDdl: its tables, in every environment. */
+/** One contract's share of generateDdl: its tables (a dataset's bronze, silver, quarantine and condemned; a Gold table), in every environment. */
 export function contractDdl(contract: ContractModel, config: DdlConfig): FileMap {
   const files = new Map<string, string>();
+  const { domain, name, schemaV } = contract.id;
   for (const env of config.environments) {
-    const header = generatedHeader('sql', [contract], `Athena DDL, ${env.name}`);
-    for (const t of contractTables(contract)) files.set(`ddl/${env.name}/${t.database}/${t.name}.sql`, header + athenaCreateTable(t, env.buckets));
+    const tables = contractTables(contract).map((t) => athenaCreateTable(t, env.buckets));
+    files.set(`ddl/${env.name}/${domain}/${name}_${schemaV}.sql`, `${generatedHeader('sql', [contract], `Athena DDL, ${env.name}`)}\n${tables.join('\n')}`);
   }
   return files;
 }

@@ -8,6 +8,7 @@ import { goldTableOf } from './gold-query';
 import type { PrintedSql } from './sql-printer';
 import { describeParams } from './sql-template';
 import { goldSource } from './gold-source';
+import { sqlComment, sqlFileStatement } from './sql-file';
 
 export { goldSource };
 
@@ -16,12 +17,12 @@ export interface SqlConfig {
   readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
 }
 
-const STEP_FILES: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'restatement', 'publish-view'];
+const ATHENA_STEPS: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'restatement', 'publish-view'];
 
 /**
- * The Gold SQL `lakec build` writes, per Gold contract:
- * - `sql/duckdb/{gold_db}/{name}_{v}/gold.sql`, `reconcile.sql`, `month-windows.sql` — DuckDB, `$name` parameters;
- * - `sql/athena/{env}/{gold_db}/{name}_{v}/{n}-{step}.sql` — the Athena run, `{{name}}` placeholders
+ * The Gold SQL `lakec build` writes, a file per Gold contract and target (generators/sql/sql-file.ts):
+ * - `sql/duckdb/{gold_db}/{name}_{v}.sql` — DuckDB, `$name` parameters: month windows, Gold rows, reconciliation;
+ * - `sql/athena/{env}/{gold_db}/{name}_{v}.sql` — the Athena run step by step, `{{name}}` placeholders
  *   (generators/sql/athena-gold-plan.ts says how the steps chain).
  */
 export function generateSql(model: LakeModel, config: SqlConfig): FileMap {
@@ -36,26 +37,23 @@ export function goldSql(model: LakeModel, gold: GoldModel, config: SqlConfig): F
   const source = goldSource(model, gold);
   const queries = goldQueries(gold, source);
   const t = goldTableOf(gold);
-  const dir = `${t.database}/${t.readerName}`;
-  const file = (what: string, description: string, printed: PrintedSql) =>
-    `${generatedHeader('sql', [gold, source], what)}${comment(description)}${printed.params.length ? comment(`Parameters: ${describeParams(printed.params)}.`) : ''}\n${printed.text};\n`;
-  files.set(`sql/duckdb/${dir}/gold.sql`, file('DuckDB Gold rows', 'The Gold rows for months $month_from..$month_to, columns in the Gold table\'s order, as_of_month last.', duckdb.printQuery(queries.gold)));
-  files.set(`sql/duckdb/${dir}/reconcile.sql`, file('DuckDB Gold reconciliation', 'Rows (check_name, detail) for every disagreement between the run\'s Gold rows and silver; none when consistent.', duckdb.printQuery(queries.reconciliation)));
-  files.set(`sql/duckdb/${dir}/month-windows.sql`, file('DuckDB Gold month windows', 'Windows of at most 100 months covering the source.', duckdb.printQuery(queries.monthWindows)));
+  const path = `${t.database}/${t.readerName}.sql`;
+  const statement = (title: string, description: string, printed: PrintedSql) =>
+    sqlFileStatement(title, description, printed.text, printed.params.length ? [describeParams(printed.params)] : []);
+  files.set(
+    `sql/duckdb/${path}`,
+    generatedHeader('sql', [gold, source], 'DuckDB Gold run, what lakec gold executes') +
+      statement('month-windows', 'Windows of at most 100 months covering the source.', duckdb.printQuery(queries.monthWindows)) +
+      statement('gold', "The Gold rows for months $month_from..$month_to, columns in the Gold table's order, as_of_month last.", duckdb.printQuery(queries.gold)) +
+      statement('reconcile', "Rows (check_name, detail) for every disagreement between the run's Gold rows and silver; none when consistent.", duckdb.printQuery(queries.reconciliation)),
+  );
   for (const env of config.environments) {
     const run = athenaGoldRun(gold, source, env.buckets, queries);
-    STEP_FILES.forEach((name, i) => {
-      const step = run.steps[name];
-      const position = `step ${i + 1} of ${STEP_FILES.length}`;
-      files.set(
-        `sql/athena/${env.name}/${dir}/${i + 1}-${name}.sql`,
-        file(`Athena Gold run, ${env.name}, ${position}: ${name}`, `${step.description} Order: ${run.order.join(' → ')}.`, step.sql),
-      );
-    });
+    files.set(
+      `sql/athena/${env.name}/${path}`,
+      `${generatedHeader('sql', [gold, source], `Athena Gold run, ${env.name}`)}${sqlComment(`Order: ${run.order.join(' → ')}.`)}` +
+        ATHENA_STEPS.map((name, i) => statement(`step ${i + 1} of ${ATHENA_STEPS.length}: ${name}`, run.steps[name].description, run.steps[name].sql)).join(''),
+    );
   }
   return files;
-}
-
-function comment(text: string): string {
-  return `-- ${text.replace(/[\r\n]+/g, ' ')}\n`;
 }

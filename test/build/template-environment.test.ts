@@ -54,8 +54,8 @@ describe('a contract generated once and copied per environment', () => {
     const config: BuildConfig = { environments: [{ name: 'dev', buckets: { bronze: 'bank-dev-bronze', silver: 'clean', gold: 'finance-gold', quarantine: 'held' } }] };
     const files = generateAll(model, config);
     expectSameFiles(files, perEnvironment(model, config));
-    expect(files.get('ddl/dev/bronze_mortgages/transactions_v1.sql')).toContain("'s3://bank-dev-bronze/bronze/mortgages/transactions/'");
-    expect(files.get('ddl/dev/silver_mortgages/transactions_v1_all_runs.sql')).toContain("'s3://clean/silver/mortgages/transactions/");
+    expect(files.get('ddl/dev/mortgages/transactions_v1.sql')).toContain("'s3://bank-dev-bronze/bronze/mortgages/transactions/'");
+    expect(files.get('ddl/dev/mortgages/transactions_v1.sql')).toContain("'s3://clean/silver/mortgages/transactions/");
   });
 
   test('a contract whose text holds a stand-in name keeps it, in every environment', () => {
@@ -68,7 +68,7 @@ describe('a contract generated once and copied per environment', () => {
     const files = generateAll(model!, buildConfig());
     expectSameFiles(files, perEnvironment(model!, buildConfig()));
     for (const env of ['dev', 'prod']) {
-      const ddl = files.get(`ddl/${env}/silver_mortgages/transactions_v1_all_runs.sql`)!;
+      const ddl = files.get(`ddl/${env}/mortgages/transactions_v1.sql`)!;
       expect(ddl).toContain('LAKEC-STAND-IN-prefix-bronze and lakec-stand-in-env');
       expect(ddl).toContain(`acme-lake-${env}-silver`);
     }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { buildConfig } from '../../cli/build-config';
 import { formatColumnType } from '../../generators/contract/column-type';
 import { duckdbType } from '../../generators/ddl/duckdb-ddl';
+import { athenaGoldRun, goldQueries } from '../../generators/sql/athena-gold-plan';
 import { AthenaPrinter } from '../../generators/sql/athena-printer';
 import { generateSql } from '../../generators/sql/generate-sql';
 import { goldQuery, goldTableOf } from '../../generators/sql/gold-query';
@@ -15,7 +16,7 @@ import { loadModel, modelFromTexts, REPO_ROOT } from '../support/specs';
 import { fixtureRows } from './support/fixtures';
 import { duckGold, goldPairs, loadSilver, PUBLISHED, RUN, SPEC_CASES, writeGoldRun } from './support/gold-cases';
 import { createLakeTables, duck, openLakeDb } from './support/lake-db';
-import { expectTrino, parseTrino, statementOf, trinoFormProblems } from './support/trino-check';
+import { expectTrino, parseTrino, trinoFormProblems } from './support/trino-check';
 
 const athena = new AthenaPrinter();
 
@@ -83,24 +84,34 @@ describe.each(SPEC_CASES)('Gold SQL of the %s contracts', (caseName, specs) => {
   const model = loadModel(specs);
   const files = generateSql(model, buildConfig());
 
-  test('every Athena statement is Trino (parsed, and only Trino functions and forms)', () => {
-    const athenaFiles = [...files].filter(([path]) => path.startsWith('sql/athena/'));
-    expect(athenaFiles.length).toBeGreaterThan(0);
-    for (const [path, text] of athenaFiles) {
-      const sql = statementOf(text);
-      if (path.endsWith('-drop-stage.sql')) {
-        // Hive DDL (node-sql-parser cannot read it): backtick names of the Gold database.
-        expect(sql).toMatch(/^DROP TABLE IF EXISTS `gold_[a-z0-9_]+`\.`[a-z0-9_]+__gold_run`$/);
-      } else if (path.endsWith('-create-stage.sql')) {
-        // Athena CTAS: the properties by shape, the query parsed as Trino.
-        const m = /^CREATE TABLE "gold_[a-z0-9_]+"\."[a-z0-9_]+__gold_run"\nWITH \(\n  format = 'PARQUET',\n  write_compression = 'SNAPPY',\n  external_location = 's3:\/\/[a-z0-9-]+\/gold\/[a-z0-9_]+\/[a-z0-9_]+\/schema_v=v[0-9]+\/run_id=\{\{run_id\}\}\/',\n  partitioned_by = ARRAY\['[a-z_]+'\]\n\) AS\n([\s\S]*)\nWITH NO DATA$/.exec(sql);
-        expect(m).not.toBeNull();
-        expect(trinoFormProblems(sql)).toEqual([]);
-        parseTrino(m![1]!);
-      } else {
-        expectTrino(sql);
+  test('every Athena statement is Trino (parsed, and only Trino functions and forms), and in its file', () => {
+    let checked = 0;
+    for (const env of buildConfig().environments) {
+      for (const { gold, source } of goldPairs(model)) {
+        const run = athenaGoldRun(gold, source, env.buckets, goldQueries(gold, source));
+        const t = goldTableOf(gold);
+        const file = files.get(`sql/athena/${env.name}/${t.database}/${t.readerName}.sql`)!;
+        for (const [name, step] of Object.entries(run.steps)) {
+          const sql = step.sql.text;
+          expect(file).toContain(`: ${name}\n`);
+          expect(file).toContain(`${sql};\n`);
+          checked++;
+          if (name === 'drop-stage') {
+            // Hive DDL (node-sql-parser cannot read it): backtick names of the Gold database.
+            expect(sql).toMatch(/^DROP TABLE IF EXISTS `gold_[a-z0-9_]+`\.`[a-z0-9_]+__gold_run`$/);
+          } else if (name === 'create-stage') {
+            // Athena CTAS: the properties by shape, the query parsed as Trino.
+            const m = /^CREATE TABLE "gold_[a-z0-9_]+"\."[a-z0-9_]+__gold_run"\nWITH \(\n  format = 'PARQUET',\n  write_compression = 'SNAPPY',\n  external_location = 's3:\/\/[a-z0-9-]+\/gold\/[a-z0-9_]+\/[a-z0-9_]+\/schema_v=v[0-9]+\/run_id=\{\{run_id\}\}\/',\n  partitioned_by = ARRAY\['[a-z_]+'\]\n\) AS\n([\s\S]*)\nWITH NO DATA$/.exec(sql);
+            expect(m).not.toBeNull();
+            expect(trinoFormProblems(sql)).toEqual([]);
+            parseTrino(m![1]!);
+          } else {
+            expectTrino(sql);
+          }
+        }
       }
     }
+    expect(checked).toBeGreaterThan(0);
   });
 
   test('every DuckDB statement runs: Gold rows, reconciliation (clean), month windows', async () => {

@@ -4,6 +4,7 @@ import type { BucketNames } from '../../ddl/athena-ddl';
 import type { DatasetModel } from '../../contract/dataset-model';
 import { generatedHeader, mergeFileMaps, type FileMap } from '../../file-map';
 import { datasetTables } from '../../tables/lake-tables';
+import { sqlComment, sqlFileStatement } from '../sql-file';
 import { athenaEtlPlan, linesTableDdl } from './athena-etl';
 import { duckDbEtlPlan } from './duckdb-etl';
 
@@ -28,8 +29,6 @@ export function datasetEtlSql(d: DatasetModel, config: EtlSqlConfig): FileMap {
   const files = new Map<string, string>();
   const silver = datasetTables(d).find((t) => t.layer === 'silver')!;
   const path = `${silver.database}/${silver.readerName}.sql`;
-  const statement = (title: string, description: string, sql: string, params: readonly string[]) =>
-    `\n${comment(title)}${comment(description)}${params.length ? comment(`Parameters: ${params.join(', ')}.`) : ''}${sql};\n`;
 
   const duck = duckDbEtlPlan(d);
   const duckParams = (sql: string) => [...new Set([...sql.matchAll(/\$([a-z][a-z0-9_]*)/g)].map((m) => `$${m[1]}`))];
@@ -47,18 +46,18 @@ export function datasetEtlSql(d: DatasetModel, config: EtlSqlConfig): FileMap {
   files.set(
     `sql/duckdb/etl/${path}`,
     generatedHeader('sql', [d], 'DuckDB validation, what lakec run --engine duckdb executes') +
-      duckStatements.flatMap(([name, description, sql]) => (sql ? [statement(name, description, sql, duckParams(sql))] : [])).join(''),
+      duckStatements.flatMap(([name, description, sql]) => (sql ? [sqlFileStatement(name, description, sql, duckParams(sql))] : [])).join(''),
   );
 
   for (const env of config.environments) {
     const plan = athenaEtlPlan(d, { buckets: env.buckets, resultsBucket: resultsBucketOf(env.buckets) });
     const steps = ATHENA_ETL_STEPS.map((name, i) => {
       const s = plan.steps[name];
-      return statement(`step ${i + 1} of ${ATHENA_ETL_STEPS.length}: ${name}`, `${s.description} Workgroup: ${s.workgroup}.`, s.sql, s.params.map((p) => `{{${p}}}`));
+      return sqlFileStatement(`step ${i + 1} of ${ATHENA_ETL_STEPS.length}: ${name}`, `${s.description} Workgroup: ${s.workgroup}.`, s.sql, s.params.map((p) => `{{${p}}}`));
     });
     files.set(
       `sql/athena/${env.name}/etl/${path}`,
-      `${generatedHeader('sql', [d], `Athena backfill of one delivery, ${env.name}`)}\n${comment('The lines table: bronze deliveries a line per row (Terraform creates it; for reference).')}${linesTableDdl(d, env.buckets)}${steps.join('')}`,
+      `${generatedHeader('sql', [d], `Athena backfill of one delivery, ${env.name}`)}\n${sqlComment('The lines table: bronze deliveries a line per row (Terraform creates it; for reference).')}${linesTableDdl(d, env.buckets)}${steps.join('')}`,
     );
   }
   return files;
@@ -71,8 +70,3 @@ export function resultsBucketOf(buckets: BucketNames): string {
   if (!buckets.bronze.endsWith('-bronze')) throw new Error(`bucket ${buckets.bronze} does not follow {namePrefix}-{env}-{bucket}`);
   return `${buckets.bronze.slice(0, -'-bronze'.length)}-athena-results`;
 }
-
-function comment(text: string): string {
-  return `-- ${text.replace(/[\r\n]+/g, ' ')}\n`;
-}
-

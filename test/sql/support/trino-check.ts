@@ -119,13 +119,3 @@ export function expectTrino(sql: string): void {
   if (problems.length > 0) throw new Error(`not Trino:\n${problems.join('\n')}\n---\n${sql}`);
   parseTrino(sql);
 }
-
-/** A generated Athena file: header comments, one statement, a final `;`. */
-export function statementOf(file: string): string {
-  return file
-    .split('\n')
-    .filter((l) => !l.startsWith('--'))
-    .join('\n')
-    .trim()
-    .replace(/;$/, '');
-}
