@@ -80,8 +80,8 @@ function namePrefixOf(env: BuildEnvironment): string | undefined {
 /**
  * Whether the text generators read for this contract (a Gold contract's source too) could put a stand-in
  * name in a file. Generators quote, escape, lowercase or drop characters of contract text but never add
- * the stand-in's letters, so the test is on letters alone, lowercased, of each string and of all of them
- * in a row; a false alarm only costs generating environment by environment.
+ * the stand-in's letters, so the test is on letters alone, lowercased, of all its strings in a row (which
+ * holds each string's); a false alarm only costs generating environment by environment.
  */
 function mentionsStandIn(model: LakeModel, contract: ContractModel): boolean {
   const strings: string[] = [];
@@ -96,6 +96,5 @@ function mentionsStandIn(model: LakeModel, contract: ContractModel): boolean {
     }
   };
   collect(contract.kind === 'gold' ? [contract, goldSource(model, contract)] : contract);
-  const letters = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, '');
-  return strings.some((s) => letters(s).includes(STAND_IN_LETTERS)) || letters(strings.join('')).includes(STAND_IN_LETTERS);
+  return strings.join('').toLowerCase().replace(/[^a-z]+/g, '').includes(STAND_IN_LETTERS);
 }
