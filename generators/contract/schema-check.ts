@@ -1,21 +1,13 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validate as compiledValidate } from './contract-schema-validator';
 import { closest, type DiagnosticSink } from './diagnostic';
-import { CONTRACT_SCHEMA } from './contract-schema';
 import type { ValuePath, YamlSource } from './yaml-source';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, discriminator: true, verbose: true, strict: true, strictTypes: false });
-    compiled = ajv.compile(CONTRACT_SCHEMA);
-  }
-  return compiled;
-}
+/** The contract JSON Schema, compiled by ajv ahead of time (generators/contract/schema-validator-source.ts). */
+const validate = compiledValidate as unknown as ValidateFunction;
 
 /** Structural check of one contract against the JSON Schema; each ajv error becomes a positioned, plain-words diagnostic. */
 export function checkSchema(source: YamlSource, sink: DiagnosticSink): void {
-  const validate = validator();
   if (validate(source.value)) return;
   const errors = validate.errors ?? [];
   // A misspelt field shows up twice (unknown `colums`, missing `columns`): report the misspelling only.

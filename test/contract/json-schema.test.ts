@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTRACT_SCHEMA } from '../../generators/contract/contract-schema';
+import { SCHEMA_VALIDATOR_MODULE, schemaValidatorSource } from '../../generators/contract/schema-validator-source';
 import { UPDATE_GOLDEN } from '../support/golden';
 import { LspClient } from '../support/lsp-client';
 import { EXAMPLE_SPECS, REPO_ROOT } from '../support/specs';
@@ -14,6 +15,13 @@ test('the committed JSON Schema is the one lakec check uses (UPDATE_GOLDEN=1 rew
   if (UPDATE_GOLDEN) writeFileSync(SCHEMA_FILE, SCHEMA_TEXT);
   expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(SCHEMA_TEXT);
   expect(CONTRACT_SCHEMA.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+});
+
+test('the committed compiled validator is the schema\'s (UPDATE_GOLDEN=1 rewrites it)', () => {
+  const file = join(REPO_ROOT, 'generators', 'contract', SCHEMA_VALIDATOR_MODULE);
+  const source = schemaValidatorSource();
+  if (UPDATE_GOLDEN) writeFileSync(file, source);
+  expect(readFileSync(file, 'utf8')).toBe(source);
 });
 
 test('every example contract points editors at the schema', () => {
