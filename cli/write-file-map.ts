@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileMap } from '../generators/file-map';
 import { UserError } from './command';
 
@@ -7,49 +7,119 @@ import { UserError } from './command';
 const MARKER = '.lakec-build.json';
 
 /**
- * Writes a generator's file map under `outDir` — the only place generated files reach the disk. The
- * directory is lakec's: files of the previous build that are no longer generated are removed, and a
- * non-empty directory that lakec did not write is refused.
+ * A directory lakec writes generated files into — the only place they reach the disk. The directory is
+ * lakec's: a non-empty directory that lakec did not write is refused, and files of the previous build that
+ * are no longer generated are removed when the output is closed. Files are written as generators hand them
+ * over (a build never holds all of them), in place: generated files are cheap to rewrite and the marker is
+ * written last. Unchanged files are left untouched.
  */
-export function writeFileMap(outDir: string, files: FileMap): { written: number; removed: number } {
-  const root = resolve(outDir);
-  const markerPath = join(root, MARKER);
-  let previous: string[] = [];
-  if (existsSync(root)) {
-    if (existsSync(markerPath)) {
-      previous = (JSON.parse(readFileSync(markerPath, 'utf8')) as { files: string[] }).files;
-    } else if (readdirSync(root).some((entry) => !existsSync(join(root, entry, MARKER)))) {
-      // (A folder whose entries are all lakec-written folders, e.g. build/ holding only `lakec docs`' build/docs/, is fine.)
-      throw new UserError(`\`${outDir}\` is not empty and was not written by lakec build; choose another --out or empty it`);
+export class OutputDir {
+  private readonly root: string;
+  private readonly previous: ReadonlySet<string>;
+  private readonly paths = new Set<string>();
+  private readonly dirs = new Set<string>();
+  private removed = 0;
+
+  private constructor(root: string, previous: readonly string[]) {
+    this.root = root;
+    this.previous = new Set(previous);
+  }
+
+  static open(outDir: string): OutputDir {
+    const root = resolve(outDir);
+    const markerPath = join(root, MARKER);
+    let previous: string[] = [];
+    if (existsSync(root)) {
+      if (existsSync(markerPath)) {
+        previous = (JSON.parse(readFileSync(markerPath, 'utf8')) as { files: string[] }).files;
+      } else if (readdirSync(root).some((entry) => !existsSync(join(root, entry, MARKER)))) {
+        // (A folder whose entries are all lakec-written folders, e.g. build/ holding only `lakec docs`' build/docs/, is fine.)
+        throw new UserError(`\`${outDir}\` is not empty and was not written by lakec build; choose another --out or empty it`);
+      }
+    }
+    return new OutputDir(root, previous);
+  }
+
+  /** Writes a generator's files; a path written twice is a bug in a generator. */
+  write(files: FileMap): void {
+    for (const [p, contents] of files) {
+      if (p.startsWith('/') || p.split('/').includes('..')) throw new Error(`generator produced an unsafe path: ${p}`);
+      if (this.paths.has(p)) throw new Error(`two generators wrote ${p}`);
+      this.paths.add(p);
+      const target = join(this.root, p);
+      this.makeDir(dirname(target));
+      if (this.previous.size > 0) {
+        this.clearOldDirectory(target);
+        if (existsSync(target) && readFileSync(target, 'utf8') === contents) continue;
+      }
+      writeFileSync(target, contents);
     }
   }
-  const paths = [...files.keys()].sort();
-  for (const p of paths) {
-    if (p.startsWith('/') || p.split('/').includes('..')) throw new Error(`generator produced an unsafe path: ${p}`);
-  }
-  let removed = 0;
-  const keep = new Set(paths);
-  for (const p of previous) {
-    if (!keep.has(p) && existsSync(join(root, p))) {
-      rmSync(join(root, p));
-      removed++;
+
+  /** Removes the previous build's files that were not written again, then writes the marker. */
+  close(): { written: number; removed: number } {
+    for (const p of this.previous) {
+      const target = join(this.root, p);
+      if (!this.paths.has(p) && existsSync(target) && statSync(target).isFile()) {
+        rmSync(target);
+        this.removed++;
+        this.removeEmptyParents(dirname(target));
+      }
     }
+    const paths = [...this.paths].sort();
+    writeFileSync(join(this.root, MARKER), `${JSON.stringify({ generatedBy: 'lakec build', files: paths }, null, 2)}\n`);
+    return { written: paths.length, removed: this.removed };
   }
-  // Generated files are cheap to rewrite and the marker is written last, so files are written in place
-  // (no temp + rename: a build writes thousands of small files). Unchanged files are left untouched.
-  const made = new Set<string>();
-  const fresh = previous.length === 0;
-  for (const p of paths) {
-    const target = join(root, p);
-    const dir = dirname(target);
-    if (!made.has(dir)) {
+
+  private makeDir(dir: string): void {
+    if (this.dirs.has(dir)) return;
+    try {
       mkdirSync(dir, { recursive: true });
-      made.add(dir);
+    } catch (err) {
+      // A file of the previous build where this build has a folder (the layout changed): it goes.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+      const inTheWay = this.ancestorsInRoot(dir).find((d) => existsSync(d) && statSync(d).isFile());
+      if (!inTheWay || !this.previous.has(this.relativePath(inTheWay))) throw err;
+      rmSync(inTheWay);
+      this.removed++;
+      mkdirSync(dir, { recursive: true });
     }
-    const contents = files.get(p)!;
-    if (!fresh && existsSync(target) && readFileSync(target, 'utf8') === contents) continue;
-    writeFileSync(target, contents);
+    this.dirs.add(dir);
   }
-  writeFileSync(markerPath, `${JSON.stringify({ generatedBy: 'lakec build', files: paths }, null, 2)}\n`);
-  return { written: paths.length, removed };
+
+  /** A folder of the previous build where this build has a file: it goes if it holds only that build's files. */
+  private clearOldDirectory(target: string): void {
+    if (!existsSync(target) || !statSync(target).isDirectory()) return;
+    const files = readdirSync(target, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory());
+    const rel = files.map((e) => this.relativePath(join(e.parentPath ?? e.path, e.name)));
+    if (!rel.every((p) => this.previous.has(p))) throw new UserError(`\`${this.relativePath(target)}\` in the output is a folder lakec did not write; remove it`);
+    rmSync(target, { recursive: true });
+    this.removed += rel.length;
+  }
+
+  private removeEmptyParents(dir: string): void {
+    for (let d = dir; d !== this.root && d.startsWith(this.root + sep); d = dirname(d)) {
+      if (readdirSync(d).length > 0) return;
+      rmdirSync(d);
+      this.dirs.delete(d);
+    }
+  }
+
+  private ancestorsInRoot(dir: string): string[] {
+    const out: string[] = [];
+    for (let d = dir; d !== this.root && d.startsWith(this.root + sep); d = dirname(d)) out.unshift(d);
+    return out;
+  }
+
+  private relativePath(absolute: string): string {
+    return relative(this.root, absolute).split(sep).join('/');
+  }
+}
+
+/** Writes a whole file map under `outDir` (see OutputDir). */
+export function writeFileMap(outDir: string, files: FileMap): { written: number; removed: number } {
+  const out = OutputDir.open(outDir);
+  out.write(files);
+  return out.close();
 }

@@ -19,7 +19,13 @@ export interface BuildEnvironment {
 
 /** Every artifact `lakec build` writes, from one model: the lake's files and each contract's. Pure. */
 export function generateAll(model: LakeModel, config: BuildConfig): FileMap {
-  return mergeFileMaps(generateLakeFiles(model), ...model.contracts.map((c) => generateContractFiles(model, c, config)));
+  return mergeFileMaps(...generateAllParts(model, config));
+}
+
+/** generateAll's files in parts — the lake's, then each contract's — for a writer that need not hold them all. */
+export function* generateAllParts(model: LakeModel, config: BuildConfig): Generator<FileMap> {
+  yield generateLakeFiles(model);
+  for (const contract of model.contracts) yield generateContractFiles(model, contract, config);
 }
 
 /** The files about the whole lake rather than one contract (the validators' registry). */
