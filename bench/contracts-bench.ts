@@ -27,7 +27,7 @@ export const benchmark = {
         rmSync(dir, { recursive: true, force: true });
       }
     }
-    process.stdout.write('\nlakec build phase by phase (a second build, in one process):\n     N   check s   generate s   write s     files       MB\n');
+    process.stdout.write('\nlakec build phase by phase (a second build, in one process; generate and write alternate, contract by contract):\n     N   check s   generate s   write s     files       MB\n');
     for (const line of phases) process.stdout.write(line);
   },
 };
