@@ -58,6 +58,15 @@ describe('a contract generated once and copied per environment', () => {
     expect(files.get('ddl/dev/mortgages/transactions_v1.sql')).toContain("'s3://clean/silver/mortgages/transactions/");
   });
 
+  test('a stand-in name split by a character that Glue comments drop is kept too', () => {
+    const text = readFileSync(join(EXAMPLE_SPECS, 'mortgages', 'transactions.yaml'), 'utf8').replace(/^description: .*$/m, 'description: "lakec-stand-\\ain-env"');
+    const { model, diagnostics } = modelFromTexts({ 'mortgages/transactions.yaml': text });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const files = generateAll(model!, buildConfig());
+    expectSameFiles(files, perEnvironment(model!, buildConfig()));
+    expect(files.get('ddl/prod/mortgages/transactions_v1.sql')).toContain('lakec-stand-in-env');
+  });
+
   test('a contract whose text holds a stand-in name keeps it, in every environment', () => {
     const text = readFileSync(join(EXAMPLE_SPECS, 'mortgages', 'transactions.yaml'), 'utf8').replace(
       /^description: .*$/m,
