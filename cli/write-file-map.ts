@@ -49,8 +49,9 @@ export class OutputDir {
       const target = join(this.root, p);
       this.makeDir(dirname(target));
       if (this.previous.size > 0) {
-        this.clearOldDirectory(target);
-        if (existsSync(target) && readFileSync(target, 'utf8') === contents) continue;
+        const st = statSync(target, { throwIfNoEntry: false });
+        if (st?.isDirectory()) this.clearOldDirectory(target);
+        else if (st && readFileSync(target, 'utf8') === contents) continue;
       }
       writeFileSync(target, contents);
     }
@@ -90,7 +91,6 @@ export class OutputDir {
 
   /** A folder of the previous build where this build has a file: it goes if it holds only that build's files. */
   private clearOldDirectory(target: string): void {
-    if (!existsSync(target) || !statSync(target).isDirectory()) return;
     const files = readdirSync(target, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory());
     const rel = files.map((e) => this.relativePath(join(e.parentPath ?? e.path, e.name)));
     if (!rel.every((p) => this.previous.has(p))) throw new UserError(`\`${this.relativePath(target)}\` in the output is a folder lakec did not write; remove it`);
@@ -99,13 +99,14 @@ export class OutputDir {
   }
 
   private removeEmptyParents(dir: string): void {
-    for (let d = dir; d !== this.root && d.startsWith(this.root + sep); d = dirname(d)) {
+    for (const d of this.ancestorsInRoot(dir).reverse()) {
       if (readdirSync(d).length > 0) return;
       rmdirSync(d);
       this.dirs.delete(d);
     }
   }
 
+  /** `dir` and the folders above it, up to the output folder (not included), outermost first. */
   private ancestorsInRoot(dir: string): string[] {
     const out: string[] = [];
     for (let d = dir; d !== this.root && d.startsWith(this.root + sep); d = dirname(d)) out.unshift(d);

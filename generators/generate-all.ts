@@ -5,7 +5,7 @@ import { mergeFileMaps, type FileMap } from './file-map';
 import { goldSql } from './sql/generate-sql';
 import { goldSource } from './sql/gold-source';
 import { datasetEtlSql } from './sql/etl/generate-etl-sql';
-import { dataBucketsOf } from './tables/bucket-names';
+import { dataBucketsOf, environmentPrefixOf } from './tables/bucket-names';
 import { datasetValidator, validatorRegistry } from './validator/generate-validators';
 
 export interface BuildConfig {
@@ -76,8 +76,8 @@ const STAND_IN_LETTERS = 'lakecstandin';
 
 /** The prefix of an environment's bucket names (environmentPrefix) when they follow the naming rule, else undefined. */
 function namePrefixOf(env: BuildEnvironment): string | undefined {
-  if (!env.buckets.bronze.endsWith('-bronze') || env.name.includes(STAND_IN)) return undefined;
-  const prefix = env.buckets.bronze.slice(0, -'-bronze'.length);
+  const prefix = environmentPrefixOf(env.buckets.bronze, 'bronze');
+  if (prefix === undefined || env.name.includes(STAND_IN)) return undefined;
   const expected = dataBucketsOf(prefix);
   const follows = (Object.keys(expected) as (keyof BucketNames)[]).every((role) => env.buckets[role] === expected[role]);
   return follows && !prefix.includes(STAND_IN) ? prefix : undefined;

@@ -19,6 +19,11 @@ export function dataBucketNames(namePrefix: string, environment: string): Readon
   return dataBucketsOf(environmentPrefix(namePrefix, environment));
 }
 
+/** The environmentPrefix a bucket's name starts with, when it is named by the rule for `bucket`. */
+export function environmentPrefixOf(name: string, bucket: PlatformBucket): string | undefined {
+  return name.endsWith(`-${bucket}`) ? name.slice(0, -`-${bucket}`.length) : undefined;
+}
+
 /** The data buckets of the environment whose bucket names start with `prefix` (environmentPrefix). */
 export function dataBucketsOf(prefix: string): Readonly<Record<BucketRole, string>> {
   return { bronze: `${prefix}-bronze`, silver: `${prefix}-silver`, gold: `${prefix}-gold`, quarantine: `${prefix}-quarantine` };

@@ -3,6 +3,7 @@ import { datasetsOf, type LakeModel } from '../../contract/lake-model';
 import type { BucketNames } from '../../ddl/athena-ddl';
 import type { DatasetModel } from '../../contract/dataset-model';
 import { generatedHeader, mergeFileMaps, type FileMap } from '../../file-map';
+import { environmentPrefixOf } from '../../tables/bucket-names';
 import { datasetTables } from '../../tables/lake-tables';
 import { sqlComment, sqlFileStatement } from '../sql-file';
 import { athenaEtlPlan, linesTableDdl } from './athena-etl';
@@ -67,6 +68,7 @@ const INPUTS = 'The engine loads bronze_lines from the delivery and published_ro
 
 /** The Athena results bucket of an environment, by the one naming rule (`{namePrefix}-{env}-athena-results`). */
 export function resultsBucketOf(buckets: BucketNames): string {
-  if (!buckets.bronze.endsWith('-bronze')) throw new Error(`bucket ${buckets.bronze} does not follow {namePrefix}-{env}-{bucket}`);
-  return `${buckets.bronze.slice(0, -'-bronze'.length)}-athena-results`;
+  const prefix = environmentPrefixOf(buckets.bronze, 'bronze');
+  if (prefix === undefined) throw new Error(`bucket ${buckets.bronze} does not follow {namePrefix}-{env}-{bucket}`);
+  return `${prefix}-athena-results`;
 }
