@@ -5,7 +5,6 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-reader';
 import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
 import { Breaker, recentErrors } from '../pipeline/breaker';
-import { matchHeader } from '../pipeline/header';
 import { deliveryManifest, type RunManifest, type RunOutcome } from '../pipeline/manifest';
 import { withMetrics } from '../pipeline/run-delivery';
 import { claimRunId, finishRun } from '../pipeline/run-lifecycle';
@@ -14,7 +13,7 @@ import { readPublished, type PartitionFiles } from '../publish/silver-published'
 import type { Storage } from '../storage/storage';
 import { ATHENA_PARAM_FORMATS, fillStatement, type AthenaEtlParam, type AthenaEtlPlan, type AthenaEtlStepName, type AthenaEtlWorkgroup } from './athena-plan';
 import { scanDelivery } from './bronze-scan';
-import { EngineLimit, readHeaderLine, RejectedFile } from './header-line';
+import { EngineLimit, judgeScan, RejectedFile } from './header-line';
 
 /**
  * An Athena backfill of one delivery, in the steps the backfill state machine runs
@@ -82,19 +81,10 @@ export async function prepareAthenaRun(ctx: AthenaBackfillContext, bronzeKey: st
     return { status: 'finished', summary };
   };
   try {
-    if (scan.gzipError) throw new RejectedFile(`the file is not readable gzip: ${scan.gzipError.message}`);
-    const tooLong = () => new RejectedFile(`the file is not readable CSV: record ${scan.firstTooLong} is longer than ${maxRecordBytes} bytes (an unclosed quote?)`);
-    if (scan.firstTooLong === 1 || (scan.firstTooLong !== undefined && !d.source.header)) throw tooLong();
-    if (d.source.header) {
-      if (scan.contentBytes === 0 || !scan.firstLine) throw new RejectedFile('the file is empty: it has no header');
-      const h = readHeaderLine(d, scan.firstLine, scan.lines > 1);
-      if (typeof h === 'string') throw new RejectedFile(h);
-      header = h;
-      const match = matchHeader(d, h);
-      drift = { missing_columns: match.missing, extra_columns: match.extra };
-      if (match.rejection) throw new RejectedFile(match.rejection);
-      if (scan.firstTooLong !== undefined) throw tooLong();
-    }
+    const judged = judgeScan(d, scan, maxRecordBytes);
+    header = judged.header;
+    if (judged.match) drift = { missing_columns: judged.match.missing, extra_columns: judged.match.extra };
+    if (judged.rejection) throw new RejectedFile(judged.rejection);
     // What Athena's text reader cannot give back as the TypeScript reader reads it.
     const refuse = (what: string) => new EngineLimit(`${what}; an Athena backfill cannot read this delivery as lakec run does. Run it with lakec run ${d.key} ${bronzeKey} (the TypeScript or DuckDB engine)`);
     if (scan.carriageReturns === 'lone') throw refuse('a carriage return inside a record (Athena ends a line there)');
@@ -126,7 +116,7 @@ export async function prepareAthenaRun(ctx: AthenaBackfillContext, bronzeKey: st
 export async function refuseOpenQuotes(ctx: AthenaBackfillContext, run: PreparedAthenaRun, openLines: number): Promise<RunSummary | undefined> {
   if (openLines === 0) return undefined;
   return finishWithout(ctx, {
-    ...runState(run, ctx),
+    ...runState(run),
     outcome: 'failed',
     message: `${openLines} line${openLines === 1 ? '' : 's'} leave a quoted cell open (a line break inside quotes, or a quote never closed); an Athena backfill reads one record per line. Run this delivery with lakec run ${ctx.module.descriptor.key} ${run.delivery.bronze_key} --engine ts`,
   });
@@ -165,7 +155,7 @@ export function athenaCounts(rows: readonly (readonly (string | null)[])[]): Ath
  */
 export async function judgeAthenaRun(ctx: AthenaBackfillContext, run: PreparedAthenaRun, counts: AthenaCounts): Promise<{ readonly halted: RunSummary } | { readonly go: true }> {
   const d = ctx.module.descriptor;
-  const state = { ...runState(run, ctx), counts };
+  const state = { ...runState(run), counts };
   if (counts.undecided > 0) {
     return { halted: await finishWithout(ctx, { ...state, outcome: 'failed', message: `${counts.undecided} rows share unique values in chains too long to decide in SQL; run this delivery with lakec run ${d.key} ${run.delivery.bronze_key}` }) };
   }
@@ -179,7 +169,7 @@ export async function judgeAthenaRun(ctx: AthenaBackfillContext, run: PreparedAt
   const [code, n] = over[0]!;
   const breaker = new Breaker(limit, d.errorCodes, prior);
   const index = d.errorCodes.indexOf(code);
-  for (let k = 0; k < n; k++) breaker.fail(index, code);
+  breaker.fail(index, n);
   return { halted: await finishWithout(ctx, { ...state, outcome: 'halted', message: breaker.message(index, code) }) };
 }
 
@@ -207,7 +197,7 @@ export async function publishAthenaRun(
   const keyOf = (f: WrittenByAthena, layer: 'silver' | 'quarantine' | 'condemned') => {
     const m = /^s3:\/\/[^/]+\/(.+)$/.exec(f.file);
     const key = m?.[1];
-    const prefix = layer === 'silver' ? d.tables.silver.prefix : layer === 'quarantine' ? d.tables.quarantine.prefix : d.tables.condemned.prefix;
+    const prefix = d.tables[layer].prefix;
     if (!key || !key.startsWith(prefix) || !key.includes(`/run_id=${run.runId}/`)) throw new Error(`Athena reported a file outside the run: ${f.file}`);
     return key;
   };
@@ -234,7 +224,7 @@ export async function publishAthenaRun(
   if (sum(written.silver) !== counts.silver || sum(written.quarantine) !== counts.quarantine || sum(written.condemned) !== counts.condemned) {
     throw new Error(`the files Athena wrote hold ${sum(written.silver)}/${sum(written.quarantine)}/${sum(written.condemned)} rows, the run routed ${counts.silver}/${counts.quarantine}/${counts.condemned}`);
   }
-  const summary = await finishWith(ctx, { ...runState(run, ctx), counts, outcome: 'complete', partitions, quarantine, condemned, files: files.sort((a, b) => (a.key < b.key ? -1 : 1)) }, true);
+  const summary = await finishWith(ctx, { ...runState(run), counts, outcome: 'complete', partitions, quarantine, condemned, files: files.sort((a, b) => (a.key < b.key ? -1 : 1)) }, true);
   if (views && summary.status === 'published') await replaceViews(views, datasetReaderViews(d, await readPublished(ctx.storage, keys.published)));
   return summary;
 }
@@ -242,12 +232,13 @@ export async function publishAthenaRun(
 /** Silver files grouped by partition (`…/year=2024/month=01/schema_v=vN/run_id=…/file`). */
 function silverPartitions(d: DatasetDescriptor, keys: LakeKeys, runId: string, files: readonly string[], written: readonly WrittenByAthena[]): PartitionFiles[] {
   const byPath = new Map<string, { values: Record<string, number>; rows: number; files: string[] }>();
+  const segmentPatterns = d.partitions.map((p) => new RegExp(`^${p.name}=([0-9]+)$`));
   files.forEach((key, i) => {
     const rest = key.slice(d.tables.silver.prefix.length);
     const segments = rest.split('/');
     const values: Record<string, number> = {};
     d.partitions.forEach((p, k) => {
-      const m = new RegExp(`^${p.name}=([0-9]+)$`).exec(segments[k] ?? '');
+      const m = segmentPatterns[k]!.exec(segments[k] ?? '');
       if (!m) throw new Error(`silver file ${key} is not in a ${p.name} partition`);
       values[p.name] = Number(m[1]);
     });
@@ -271,7 +262,7 @@ interface RunState {
   readonly counts?: AthenaCounts;
 }
 
-function runState(run: PreparedAthenaRun, _ctx: AthenaBackfillContext): RunState {
+function runState(run: PreparedAthenaRun): RunState {
   return { runId: run.runId, started: new Date(run.startedAt), delivery: run.delivery, ...(run.header ? { header: run.header } : {}), drift: run.drift, checkedAgainst: run.checkedAgainst };
 }
 

@@ -329,11 +329,6 @@ export function lineQuoting(text: string, delimiter: string, quote: string): 'ok
   }
 }
 
-/** Whether a line ends inside a quoted cell (lineQuoting). */
-export function opensQuote(text: string, delimiter: string, quote: string): boolean {
-  return lineQuoting(text, delimiter, quote) === 'open';
-}
-
 function quoteDoubled(b: Buffer): Buffer {
   if (b.indexOf(0x22) < 0) return b;
   return Buffer.from(b.toString('latin1').replace(/"/g, '""'), 'latin1');

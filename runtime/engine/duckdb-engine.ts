@@ -8,7 +8,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-reader';
 import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys, partitionPath } from '../lake-keys';
 import { Breaker, recentErrors } from '../pipeline/breaker';
-import { matchHeader, type HeaderMatch } from '../pipeline/header';
+import { type HeaderMatch } from '../pipeline/header';
 import { deliveryManifest, type RunOutcome } from '../pipeline/manifest';
 import type { WrittenFile } from '../pipeline/outputs';
 import { silverFiles } from '../pipeline/published-index';
@@ -18,7 +18,7 @@ import type { RunSummary } from '../pipeline/run-summary';
 import type { PartitionFiles, PublishedRun } from '../publish/silver-published';
 import type { NewObjectWriter, Storage } from '../storage/storage';
 import { NumberedLines, scanDelivery, type BronzeScan } from './bronze-scan';
-import { EngineLimit, readHeaderLine, RejectedFile } from './header-line';
+import { EngineLimit, judgeScan, RejectedFile } from './header-line';
 import type { DuckDbEtlPlan } from './duckdb-plan';
 
 export interface DuckDbRunOptions {
@@ -111,21 +111,10 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     phase('scan');
 
     // 2. The file as a whole, judged as the TypeScript engine judges it.
-    if (scan.gzipError) throw new RejectedFile(`the file is not readable gzip: ${scan.gzipError.message}`);
-    const tooLong = () => new RejectedFile(`the file is not readable CSV: record ${scan!.firstTooLong} is longer than ${maxRecordBytes} bytes (an unclosed quote?)`);
-    // Records are judged in file order: the header first, so a header problem is the one reported.
-    if (scan.firstTooLong === 1 || (scan.firstTooLong !== undefined && !d.source.header)) throw tooLong();
-    if (d.source.header) {
-      if (scan.contentBytes === 0 || !scan.firstLine) throw new RejectedFile('the file is empty: it has no header');
-      const h = readHeaderLine(d, scan.firstLine, scan.lines > 1);
-      if (typeof h === 'string') throw new RejectedFile(h);
-      header = h;
-      match = matchHeader(d, h);
-      if (match.rejection) throw new RejectedFile(match.rejection);
-      if (scan.firstTooLong !== undefined) throw tooLong();
-    } else {
-      match = matchHeader(d, undefined);
-    }
+    const judged = judgeScan(d, scan, maxRecordBytes);
+    header = judged.header;
+    match = judged.match;
+    if (judged.rejection) throw new RejectedFile(judged.rejection);
 
     // 3. DuckDB: the lines, the published rows, the validation.
     db = await openDuck(o.threads, o.memoryLimit, work);
@@ -334,7 +323,7 @@ async function breakerMessage(db: Duck, sql: string, d: DatasetDescriptor, prior
     if (!chunk || chunk.rowCount === 0) break;
     for (const [name] of chunk.getRows() as [string, bigint][]) {
       const code = d.errorCodes.indexOf(name);
-      if (breaker.fail(code, name)) return breaker.message(code, name);
+      if (breaker.fail(code)) return breaker.message(code, name);
     }
   }
   throw new Error('the circuit breaker counts disagree with the routed rows');
@@ -358,17 +347,16 @@ async function writeLayers(
   const partitions: PartitionFiles[] = [];
   const out = join(work, 'out');
   await mkdir(out, { recursive: true });
-  const copied: Layer[] = [];
+  const copied: { layer: Layer; path: string; partitioned: boolean }[] = [];
   for (const layer of LAYERS) {
     if (counts.layers[layer] === 0) continue;
     const partitioned = layer === 'silver' && d.partitions.length > 0;
-    await db.run(plan.copies[layer], { ...values, path: join(out, partitioned ? layer : `${layer}.parquet`) });
-    copied.push(layer);
+    const path = join(out, partitioned ? layer : `${layer}.parquet`);
+    await db.run(plan.copies[layer], { ...values, path });
+    copied.push({ layer, path, partitioned });
   }
   phase('copy');
-  for (const layer of copied) {
-    const partitioned = layer === 'silver' && d.partitions.length > 0;
-    const path = join(out, partitioned ? layer : `${layer}.parquet`);
+  for (const { layer, path, partitioned } of copied) {
     if (layer !== 'silver') {
       const key = layer === 'quarantine' ? keys.quarantineFile(ingestDate, runId, 1) : keys.condemnedFile(ingestDate, runId, 1);
       files.push(await moveFile(db, storage, path, key, layer));

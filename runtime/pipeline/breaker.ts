@@ -22,9 +22,9 @@ export class Breaker {
     codes.forEach((c, i) => (this.counts[i] = prior[c] ?? 0));
   }
 
-  /** Counts one failing row; true when that makes the count go above the limit. */
-  fail(code: number, _name: string): boolean {
-    return ++this.counts[code]! > this.limit;
+  /** Counts failing rows (one by default); true when that makes the count go above the limit. */
+  fail(code: number, rows = 1): boolean {
+    return (this.counts[code]! += rows) > this.limit;
   }
 
   message(code: number, name: string): string {

@@ -404,7 +404,7 @@ export class RowRouter {
       this.counts.quarantined++;
       this.quarantine?.append({ cells, raw, error: code, attempt, sourceRecord, digest });
     }
-    if (this.breaker.fail(error, code)) this.haltedBy = this.breaker.message(error, code);
+    if (this.breaker.fail(error)) this.haltedBy = this.breaker.message(error, code);
   }
 
   /** Error counts by code name (what the manifest records and the breaker reads back). */
