@@ -52,3 +52,10 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
 export function booleanFlag(args: ParsedArgs, name: string): boolean {
   return args.flags[name] === true;
 }
+
+/** `--engine`, one of `allowed` (the first is the default). */
+export function engineFlag<E extends string>(args: ParsedArgs, allowed: readonly [E, ...E[]]): E {
+  const engine = stringFlag(args, 'engine') ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(engine)) throw new UsageError(`unknown engine \`${engine}\`; engines are ${allowed.slice(0, -1).join(', ')} and ${allowed[allowed.length - 1]}`);
+  return engine as E;
+}

@@ -1,22 +1,20 @@
-import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { athenaEtlPlan } from '../../generators/sql/etl/athena-etl';
 import { resultsBucketOf } from '../../generators/sql/etl/generate-etl-sql';
 import { dataBucketNames } from '../../generators/tables/bucket-names';
 import { runAthenaBackfill } from '../../runtime/engine/athena-backfill';
 import { backfillDeliveries, MONTH } from '../../runtime/engine/backfill-deliveries';
-import { runDelivery } from '../../runtime/pipeline/run-delivery';
 import type { RunSummary } from '../../runtime/pipeline/run-summary';
 import { runIdCandidates } from '../../runtime/publish/run-id';
 import type { Storage } from '../../runtime/storage/storage';
 import { backfillWorkgroups } from '../../stacks/orchestration/backfill-names';
-import { booleanFlag, parseArgs, stringFlag, UsageError } from '../args';
+import { booleanFlag, engineFlag, parseArgs, stringFlag, UsageError } from '../args';
 import { athenaRunner, environmentLake, environmentNamed, environmentOfLake, platformWorkgroup } from '../aws-target';
 import { EXIT } from '../command';
 import { loadDatasetModule } from '../dataset-modules';
 import { openLake } from '../lake-location';
 import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { resolveDataset } from '../resolve-dataset';
-import { runOnDuckDb } from '../sql-engine';
+import { runOnEngine } from '../sql-engine';
 
 export const help = `Re-runs the bronze deliveries of a dataset that arrived in the given months (ingest dates, UTC,
 both months included), in the order they arrived, each as a new run (run id …_BACKFILL) that replaces the
@@ -47,8 +45,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!from || !to) throw new UsageError('--from and --to are required, e.g. --from 2024-01 --to 2024-06');
   for (const m of [from, to]) if (!MONTH.test(m)) throw new UsageError(`\`${m}\` is not a month; write YYYY-MM`);
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-  const engine = stringFlag(args, 'engine') ?? 'ts';
-  if (engine !== 'ts' && engine !== 'duckdb' && engine !== 'athena') throw new UsageError(`unknown engine \`${engine}\`; engines are ts, duckdb and athena`);
+  const engine = engineFlag(args, ['ts', 'duckdb', 'athena']);
 
   const model = requireModel(stringFlag(args, 'specs') ?? DEFAULT_SPECS);
   const dataset = resolveDataset(model, datasetArg);
@@ -83,7 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     storage = openLake(stringFlag(args, 'lake'));
     deliveries = await backfillDeliveries(storage, module.descriptor, from, to);
     for (const key of deliveries) {
-      const s = await runLocally(engine, dataset, module, storage, key);
+      const s = await runOnEngine(engine, dataset, { module, storage, input: { kind: 'bronze', key }, publish: true });
       report(s);
       if (s.status === 'halted' || s.status === 'failed') break;
     }
@@ -91,11 +88,5 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!deliveries.length && !json) process.stderr.write(`lakec backfill: no deliveries of ${module.descriptor.key} arrived from ${from} to ${to} in ${storage.location}\n`);
   if (json) process.stdout.write(`${JSON.stringify({ dataset: `${dataset.id.domain}.${dataset.id.name}`, schema_v: dataset.id.schemaV, engine, from, to, deliveries: deliveries.length, runs }, null, 2)}\n`);
   return runs.every((s) => s.status === 'published' || s.status === 'staged') ? EXIT.ok : EXIT.failure;
-}
-
-function runLocally(engine: 'ts' | 'duckdb', d: DatasetModel, module: ReturnType<typeof loadDatasetModule>, storage: Storage, key: string): Promise<RunSummary> {
-  const common = { module, storage, input: { kind: 'bronze' as const, key }, publish: true };
-  if (engine === 'duckdb') return runOnDuckDb(d, common);
-  return runDelivery(common);
 }
 

@@ -1,4 +1,4 @@
-import { parseArgs, stringFlag, UsageError } from '../args';
+import { engineFlag, parseArgs, stringFlag, UsageError } from '../args';
 import { EXIT } from '../command';
 import { DEFAULT_SPECS, loadContracts, printDiagnostics } from '../load-model';
 
@@ -11,8 +11,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { specs: 'string', engine: 'string' });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument \`${args.positionals[0]}\``);
   const specs = stringFlag(args, 'specs') ?? DEFAULT_SPECS;
-  const engine = stringFlag(args, 'engine') ?? 'ts';
-  if (engine !== 'ts' && engine !== 'duckdb' && engine !== 'athena') throw new UsageError(`unknown engine \`${engine}\`; engines are ts, duckdb and athena`);
+  const engine = engineFlag(args, ['ts', 'duckdb', 'athena']);
   const { model, diagnostics, files } = loadContracts(specs, engine === 'ts' ? {} : { engine });
   printDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { isRunId } from '../../runtime/publish/run-id';
-import { runDelivery, type DeliveryInput } from '../../runtime/pipeline/run-delivery';
+import type { DeliveryInput } from '../../runtime/pipeline/run-delivery';
 import { RunIdTakenError } from '../../runtime/pipeline/run-lifecycle';
 import { LocalStorage } from '../../runtime/storage/local-storage';
 import type { Storage } from '../../runtime/storage/storage';
-import { booleanFlag, parseArgs, stringFlag, UsageError } from '../args';
+import { booleanFlag, engineFlag, parseArgs, stringFlag, UsageError } from '../args';
 import { EXIT, UserError } from '../command';
 import { loadDatasetModule } from '../dataset-modules';
 import { openLake } from '../lake-location';
@@ -13,7 +13,7 @@ import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { progressBar } from '../progress';
 import { resolveDataset } from '../resolve-dataset';
 import { formatRunSummary } from '../run-report';
-import { runOnDuckDb } from '../sql-engine';
+import { runOnEngine } from '../sql-engine';
 import { replaceSilverViews } from '../silver-views';
 
 export const help = `Arguments:
@@ -37,8 +37,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [datasetArg, fileArg, ...rest] = args.positionals;
   if (!datasetArg || !fileArg) throw new UsageError('expected DATASET and FILE');
   if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
-  const engine = stringFlag(args, 'engine') ?? 'ts';
-  if (engine !== 'ts' && engine !== 'duckdb') throw new UsageError(`unknown engine \`${engine}\`; engines are ts and duckdb`);
+  const engine = engineFlag(args, ['ts', 'duckdb']);
   const runId = stringFlag(args, 'run-id');
   if (runId !== undefined && !isRunId(runId)) throw new UsageError(`\`${runId}\` is not a run id; write YYYYMMDDTHHMMSSZ with optional _SUFFIX parts, e.g. 20240131T120000Z_BACKFILL`);
 
@@ -52,7 +51,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   let summary;
   try {
     const common = { module, storage, input, publish: !booleanFlag(args, 'no-publish'), ...(runId ? { runId } : {}), onProgress: (done: number, total: number | undefined) => bar.update(done, total) };
-    summary = engine === 'duckdb' ? await runOnDuckDb(dataset, common) : await runDelivery(common);
+    summary = await runOnEngine(engine, dataset, common);
   } catch (err) {
     if (err instanceof RunIdTakenError) throw new UserError(err.message);
     throw err;
