@@ -14,6 +14,7 @@ import { loadDatasetModule } from '../dataset-modules';
 import { openLake } from '../lake-location';
 import { DEFAULT_SPECS, requireModel } from '../load-model';
 import { resolveDataset } from '../resolve-dataset';
+import { replaceSilverViews } from '../silver-views';
 import { runOnEngine } from '../sql-engine';
 
 export const help = `Re-runs the bronze deliveries of a dataset that arrived in the given months (ingest dates, UTC,
@@ -59,6 +60,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   let storage: Storage;
   let deliveries: string[];
+  let views: { readonly error?: string } = {};
   if (engine === 'athena') {
     const lake = stringFlag(args, 'lake');
     const env = stringFlag(args, 'env') ? environmentNamed(stringFlag(args, 'env')!) : lake ? environmentOfLake(lake) : undefined;
@@ -84,9 +86,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       report(s);
       if (s.status === 'halted' || s.status === 'failed') break;
     }
+    // As `lakec run` does after a publish: an S3 lake's Athena reader views follow the published runs.
+    if (runs.some((s) => s.status === 'published')) views = await replaceSilverViews(stringFlag(args, 'lake'), module, storage);
   }
   if (!deliveries.length && !json) process.stderr.write(`lakec backfill: no deliveries of ${module.descriptor.key} arrived from ${from} to ${to} in ${storage.location}\n`);
   if (json) process.stdout.write(`${JSON.stringify({ dataset: `${dataset.id.domain}.${dataset.id.name}`, schema_v: dataset.id.schemaV, engine, from, to, deliveries: deliveries.length, runs }, null, 2)}\n`);
-  return runs.every((s) => s.status === 'published' || s.status === 'staged') ? EXIT.ok : EXIT.failure;
+  return runs.every((s) => s.status === 'published' || s.status === 'staged') && !views.error ? EXIT.ok : EXIT.failure;
 }
 

@@ -210,3 +210,14 @@ test('a silver file _PUBLISHED.json lists but S3 no longer holds: the run fails 
   expect(r.json).toMatchObject({ status: 'failed', message: `${key}, listed in silver/mortgages/transactions/schema_v=v1/_PUBLISHED.json, is missing from the lake`, views: { skipped: 'nothing was published' } });
   expect(await keys(s3.buckets.gold, 'gold/finance/transaction_summaries/schema_v=v1/_LATEST.json')).toEqual([]);
 });
+
+test('lakec backfill on S3 re-runs the month\'s delivery and, like lakec run, replaces the reader views over the runs now published', async () => {
+  const month = new Date().toISOString().slice(0, 7);
+  const r = await lakecJson('backfill', 'mortgages.transactions', '--from', month, '--to', month, '--json', ...common);
+  expect([r.code, r.json.deliveries]).toEqual([0, 1]);
+  const published = JSON.parse((await object(s3.buckets.silver, 'silver/mortgages/transactions/schema_v=v1/_PUBLISHED.json')).toString()) as { runs: { run_id: string }[] };
+  const ids = published.runs.map((x) => x.run_id);
+  expect(ids).toEqual([expect.stringMatching(/_BACKFILL$/)]);
+  const statements = datasetViewStatements(datasetsOf(model)[0]!, { silver: ids, quarantine: ids, condemned: ids });
+  expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual(statements.map((x) => viewCall(printer.print(x).text, (x as { schema: string }).schema)));
+});
