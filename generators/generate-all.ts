@@ -1,5 +1,5 @@
 import type { ContractModel, LakeModel } from './contract/lake-model';
-import type { BucketNames } from './ddl/athena-ddl';
+import type { BucketNames, BuildEnvironment } from './ddl/athena-ddl';
 import { contractDdl } from './ddl/generate-ddl';
 import { mergeFileMaps, type FileMap } from './file-map';
 import { goldSql } from './sql/generate-sql';
@@ -10,11 +10,6 @@ import { datasetValidator, validatorRegistry } from './validator/generate-valida
 
 export interface BuildConfig {
   readonly environments: readonly BuildEnvironment[];
-}
-
-export interface BuildEnvironment {
-  readonly name: string;
-  readonly buckets: BucketNames;
 }
 
 /** Every artifact `lakec build` writes, from one model: the lake's files and each contract's. Pure. */

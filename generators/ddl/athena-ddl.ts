@@ -5,6 +5,12 @@ import { hiveIdentifier, hiveString } from './hive-quote';
 /** Bucket name per role in one environment. */
 export type BucketNames = Readonly<Record<BucketRole, string>>;
 
+/** An environment as generators see it: its name and its buckets' names. */
+export interface BuildEnvironment {
+  readonly name: string;
+  readonly buckets: BucketNames;
+}
+
 /** Hive/Glue spelling of a column type. */
 export function hiveType(t: ColumnType | PartitionKey['type']): string {
   switch (t.kind) {

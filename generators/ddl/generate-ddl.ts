@@ -1,11 +1,11 @@
 import type { ContractModel, LakeModel } from '../contract/lake-model';
 import { generatedHeader, mergeFileMaps, type FileMap } from '../file-map';
 import { contractTables } from '../tables/lake-tables';
-import { athenaCreateTable, type BucketNames } from './athena-ddl';
+import { athenaCreateTable, type BuildEnvironment } from './athena-ddl';
 
 export interface DdlConfig {
   /** One DDL set per environment: table locations differ by bucket. */
-  readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
+  readonly environments: readonly BuildEnvironment[];
 }
 
 /** Athena DDL for every table of every contract, a file per contract and environment: `ddl/{env}/{domain}/{name}_{v}.sql`. */

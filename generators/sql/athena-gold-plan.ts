@@ -16,8 +16,9 @@ import type { PrintedSql } from './sql-printer';
 import { fillParams } from './sql-template';
 import type { SqlQuery, SqlTextTemplate } from './sql-node';
 
-/** The statements of one Gold run in Athena, in the order the Gold refresh state machine runs them. */
-export type AthenaGoldStepName = 'drop-stage' | 'create-stage' | 'month-windows' | 'insert-window' | 'reconcile' | 'restatement' | 'publish-view';
+/** The statements of one Gold run in Athena, in the order the Gold refresh state machine first runs them. */
+export const ATHENA_GOLD_STEPS = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'restatement', 'publish-view'] as const;
+export type AthenaGoldStepName = (typeof ATHENA_GOLD_STEPS)[number];
 
 export interface AthenaGoldStep {
   readonly name: AthenaGoldStepName;

@@ -1,8 +1,8 @@
 import { goldsOf, type LakeModel } from '../contract/lake-model';
-import type { BucketNames } from '../ddl/athena-ddl';
+import type { BuildEnvironment } from '../ddl/athena-ddl';
 import type { GoldModel } from '../contract/gold-model';
 import { generatedHeader, mergeFileMaps, type FileMap } from '../file-map';
-import { athenaGoldRun, goldQueries, type AthenaGoldStepName } from './athena-gold-plan';
+import { ATHENA_GOLD_STEPS, athenaGoldRun, goldQueries } from './athena-gold-plan';
 import { DuckDbPrinter } from './duckdb-printer';
 import { goldTableOf } from './gold-query';
 import type { PrintedSql } from './sql-printer';
@@ -14,10 +14,8 @@ export { goldSource };
 
 export interface SqlConfig {
   /** Athena statements differ per environment only by bucket (the run's location). */
-  readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
+  readonly environments: readonly BuildEnvironment[];
 }
-
-const ATHENA_STEPS: readonly AthenaGoldStepName[] = ['drop-stage', 'create-stage', 'month-windows', 'insert-window', 'reconcile', 'restatement', 'publish-view'];
 
 /**
  * The Gold SQL `lakec build` writes, a file per Gold contract and target (generators/sql/sql-file.ts):
@@ -52,7 +50,7 @@ export function goldSql(model: LakeModel, gold: GoldModel, config: SqlConfig): F
     files.set(
       `sql/athena/${env.name}/${path}`,
       `${generatedHeader('sql', [gold, source], `Athena Gold run, ${env.name}`)}${sqlComment(`Order: ${run.order.join(' → ')}.`)}` +
-        ATHENA_STEPS.map((name, i) => statement(`step ${i + 1} of ${ATHENA_STEPS.length}: ${name}`, run.steps[name].description, run.steps[name].sql)).join(''),
+        ATHENA_GOLD_STEPS.map((name, i) => statement(`step ${i + 1} of ${ATHENA_GOLD_STEPS.length}: ${name}`, run.steps[name].description, run.steps[name].sql)).join(''),
     );
   }
   return files;

@@ -95,11 +95,12 @@ export function backfillTables(model: LakeModel): TableDef[] {
 
 /** `bronze_{domain}.{name}_{v}__lines`: the bronze prefix again, one string column holding each line whole. */
 export function bronzeLinesTable(d: DatasetModel): TableDef {
-  const bronze = bronzeTable(d);
+  const bronze = datasetTables(d)[0]!;
+  const name = companionTableName(bronze.readerName, 'lines');
   return {
     ...bronze,
-    name: companionTableName(bronze.readerName, 'lines'),
-    readerName: companionTableName(bronze.readerName, 'lines'),
+    name,
+    readerName: name,
     description: glueComment(`Bronze deliveries of ${datasetKey(d.id)} a line per row, for Athena backfills: lakec splits and checks the cells.`),
     columns: [col('line', STRING, 'One line of a delivery, exactly as delivered (the line end removed).')],
     storage: { kind: 'lines', skipHeaderLines: d.source.header ? 1 : 0 },

@@ -1,6 +1,6 @@
 import { ATHENA_ETL_STEPS } from '../../../runtime/engine/athena-plan';
 import { datasetsOf, type LakeModel } from '../../contract/lake-model';
-import type { BucketNames } from '../../ddl/athena-ddl';
+import type { BucketNames, BuildEnvironment } from '../../ddl/athena-ddl';
 import type { DatasetModel } from '../../contract/dataset-model';
 import { generatedHeader, mergeFileMaps, type FileMap } from '../../file-map';
 import { environmentPrefixOf } from '../../tables/bucket-names';
@@ -10,7 +10,7 @@ import { athenaEtlPlan, linesTableDdl } from './athena-etl';
 import { duckDbEtlPlan } from './duckdb-etl';
 
 export interface EtlSqlConfig {
-  readonly environments: readonly { readonly name: string; readonly buckets: BucketNames }[];
+  readonly environments: readonly BuildEnvironment[];
 }
 
 /**
