@@ -2,6 +2,7 @@ import { DUCKDB_PLAN_FORMAT, type DuckDbEtlPlan } from '../../../runtime/engine/
 import { datasetKey } from '../../contract/dataset-id';
 import type { DatasetModel } from '../../contract/dataset-model';
 import { DuckDbPrinter } from '../duckdb-printer';
+import type { PrintedSql } from '../sql-printer';
 import { bool, cmp, col, isNull, item, nullOf, str, type SqlQuery } from '../sql-node';
 import type { SqlParam } from '../sql-param';
 import { RELATIONS, uniqueColumn, uniqueColumns } from './etl-relations';
@@ -15,13 +16,39 @@ export const USUAL_ROUNDS = 4;
 export const EXHAUSTIVE_ROUNDS = 64;
 
 /** The DuckDB plan of one dataset contract (runtime/engine/duckdb-plan.ts): the validation SQL, printed. */
-export function duckDbEtlPlan(d: DatasetModel, queries: EtlQueries = etlQueries(d, { order: 'record', rounds: USUAL_ROUNDS })): DuckDbEtlPlan {
+export function duckDbEtlPlan(d: DatasetModel, queries?: EtlQueries): DuckDbEtlPlan {
+  const s = duckDbEtlStatements(d, queries);
+  return {
+    format: DUCKDB_PLAN_FORMAT,
+    dataset: datasetKey(d.id),
+    publishedRows: { fromFiles: s.publishedRows.fromFiles.text, empty: s.publishedRows.empty.text },
+    routed: s.routed.text,
+    ...(s.routedExhaustive ? { routedExhaustive: s.routedExhaustive.text } : {}),
+    counts: s.counts.text,
+    openQuote: s.openQuote.text,
+    failures: s.failures.text,
+    copies: { silver: s.copies.silver.text, quarantine: s.copies.quarantine.text, condemned: s.copies.condemned.text },
+  };
+}
+
+/** The plan's statements as printed, each with the parameters it takes (what `lakec build` heads them with). */
+export interface DuckDbEtlStatements {
+  readonly publishedRows: { readonly fromFiles: PrintedSql; readonly empty: PrintedSql };
+  readonly routed: PrintedSql;
+  readonly routedExhaustive?: PrintedSql;
+  readonly counts: PrintedSql;
+  readonly openQuote: PrintedSql;
+  readonly failures: PrintedSql;
+  readonly copies: { readonly silver: PrintedSql; readonly quarantine: PrintedSql; readonly condemned: PrintedSql };
+}
+
+export function duckDbEtlStatements(d: DatasetModel, queries: EtlQueries = etlQueries(d, { order: 'record', rounds: USUAL_ROUNDS })): DuckDbEtlStatements {
   const p = new DuckDbPrinter();
   const unique = uniqueColumns(d);
   // A double column keeps -0.0 apart from 0.0 only without dictionary pages (as the TypeScript engine writes it).
   const doubles = d.columns.some((c) => c.type.kind === 'double');
-  const copy = (query: SqlQuery, partitionBy: readonly string[], typed = false) => p.print({ kind: 'copy_to', query, path: PATH, partitionBy, ...(typed && doubles ? { dictionary: false } : {}) }).text;
-  const published = (fromFiles: boolean): string =>
+  const copy = (query: SqlQuery, partitionBy: readonly string[], typed = false) => p.print({ kind: 'copy_to', query, path: PATH, partitionBy, ...(typed && doubles ? { dictionary: false } : {}) });
+  const published = (fromFiles: boolean) =>
     p.print({
       kind: 'create_temp_table',
       name: RELATIONS.published,
@@ -33,23 +60,21 @@ export function duckDbEtlPlan(d: DatasetModel, queries: EtlQueries = etlQueries(
         ],
         ...(fromFiles ? { from: { kind: 'parquet_files', files: FILES, alias: 'f' } as const } : { where: bool(false) }),
       },
-    }).text;
+    });
   const exhaustive = unique.length >= 2 ? etlQueries(d, { order: 'record', rounds: EXHAUSTIVE_ROUNDS }).routed : undefined;
   return {
-    format: DUCKDB_PLAN_FORMAT,
-    dataset: datasetKey(d.id),
     publishedRows: { fromFiles: published(true), empty: published(false) },
-    routed: p.print({ kind: 'create_temp_table', name: RELATIONS.routed, query: queries.routed }).text,
-    ...(exhaustive ? { routedExhaustive: p.print({ kind: 'create_temp_table', name: RELATIONS.routed, query: exhaustive }).text } : {}),
-    counts: p.printQuery(queries.counts).text,
-    openQuote: p.printQuery(queries.openQuote).text,
+    routed: p.print({ kind: 'create_temp_table', name: RELATIONS.routed, query: queries.routed }),
+    ...(exhaustive ? { routedExhaustive: p.print({ kind: 'create_temp_table', name: RELATIONS.routed, query: exhaustive }) } : {}),
+    counts: p.printQuery(queries.counts),
+    openQuote: p.printQuery(queries.openQuote),
     failures: p.printQuery({
       kind: 'select',
       items: [item(col('validation_error')), item(col('record'))],
       from: { kind: 'table', name: RELATIONS.routed },
       where: { kind: 'logical', op: 'and', operands: [isNull(col('validation_error'), true), cmp('<>', col('validation_error'), str('duplicate'))] },
       orderBy: [{ expr: col('record') }],
-    }).text,
+    }),
     copies: {
       silver: copy(queries.silver, d.partitions.map((x) => x.name), true),
       quarantine: copy(orderedByRecord(queries.quarantine), []),

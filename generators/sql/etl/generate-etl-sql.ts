@@ -6,8 +6,9 @@ import { generatedHeader, mergeFileMaps, type FileMap } from '../../file-map';
 import { environmentPrefixOf } from '../../tables/bucket-names';
 import { datasetTables } from '../../tables/lake-tables';
 import { sqlComment, sqlFileStatement } from '../sql-file';
+import type { PrintedSql } from '../sql-printer';
 import { athenaEtlPlan, linesTableDdl } from './athena-etl';
-import { duckDbEtlPlan } from './duckdb-etl';
+import { duckDbEtlStatements } from './duckdb-etl';
 
 export interface EtlSqlConfig {
   readonly environments: readonly BuildEnvironment[];
@@ -31,9 +32,8 @@ export function datasetEtlSql(d: DatasetModel, config: EtlSqlConfig): FileMap {
   const silver = datasetTables(d).find((t) => t.layer === 'silver')!;
   const path = `${silver.database}/${silver.readerName}.sql`;
 
-  const duck = duckDbEtlPlan(d);
-  const duckParams = (sql: string) => [...new Set([...sql.matchAll(/\$([a-z][a-z0-9_]*)/g)].map((m) => `$${m[1]}`))];
-  const duckStatements: [string, string, string | undefined][] = [
+  const duck = duckDbEtlStatements(d);
+  const duckStatements: [string, string, PrintedSql | undefined][] = [
     ['published-rows', 'published_rows: _row_hash and unique values of the published silver files the run is checked against ($files).', duck.publishedRows.fromFiles],
     ['open-quote', 'The first record whose line leaves a quoted cell open (the engine refuses such a delivery), and the last record.', duck.openQuote],
     ['routed', `routed: every record of bronze_lines (record, line, raw_hex) with its table, error and values; bronze_header holds the header line. ${INPUTS}`, duck.routed],
@@ -47,7 +47,7 @@ export function datasetEtlSql(d: DatasetModel, config: EtlSqlConfig): FileMap {
   files.set(
     `sql/duckdb/etl/${path}`,
     generatedHeader('sql', [d], 'DuckDB validation, what lakec run --engine duckdb executes') +
-      duckStatements.flatMap(([name, description, sql]) => (sql ? [sqlFileStatement(name, description, sql, duckParams(sql))] : [])).join(''),
+      duckStatements.flatMap(([name, description, sql]) => (sql ? [sqlFileStatement(name, description, sql.text, sql.params.map((x) => `$${x.name}`))] : [])).join(''),
   );
 
   for (const env of config.environments) {
