@@ -20,6 +20,63 @@ export const ATHENA_RETRY = [
   { ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException', 'Athena.ThrottlingException'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 
+/** Every error to `next`, the error kept at `$.error` (the run's failure state reads it there). */
+export function catchAllTo(next: string): AslState[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+}
+
+/** An Athena statement as a step runs it: its SQL with `{{name}}` placeholders, the parameters it declares, where. */
+export interface AthenaStatement {
+  readonly sql: string;
+  readonly params: readonly string[];
+  readonly workGroup: string;
+  readonly database: string;
+}
+
+export interface AthenaStepOptions {
+  /** JSONPath of each parameter's value in the state. */
+  readonly paths: Readonly<Record<string, string>>;
+  readonly next: string;
+  /** Where the query's id goes (default: discarded). */
+  readonly resultPath?: string | null;
+  readonly resultSelector?: Record<string, string>;
+  /** Where any error goes (default: nowhere, the error fails the enclosing state). */
+  readonly onError?: readonly AslState[];
+}
+
+/** The state an Athena step starts at: its Prepare pass when the statement takes parameters. */
+export function athenaStepEntry(state: string, s: Pick<AthenaStatement, 'params'>): string {
+  return s.params.length ? `Prepare${state}` : state;
+}
+
+/**
+ * An Athena step named `state`. A statement with parameters is preceded by a Pass state holding its SQL cut
+ * at the placeholders (plain JSON strings), and the task joins the pieces and the values with
+ * `States.Format('{}{}…')`: the SQL never sits inside an intrinsic's string literal, so nothing in it
+ * (quotes, braces, the backslashes of `\A…\z` patterns) needs the intrinsic escapes.
+ */
+export function athenaStep(state: string, s: AthenaStatement, o: AthenaStepOptions): Record<string, AslState> {
+  const pieces = sqlPieces(s.sql);
+  const declared = new Set(s.params);
+  for (const p of pieces.params) if (!declared.has(p)) throw new Error(`{{${p}}} in ${state}'s SQL is not one of its parameters`);
+  const task: AslState = {
+    Type: 'Task',
+    Resource: ATHENA_START_SYNC,
+    Parameters: {
+      ...(pieces.params.length ? { 'QueryString.$': joinPieces(pieces.params, o.paths) } : { QueryString: s.sql }),
+      WorkGroup: s.workGroup,
+      QueryExecutionContext: { Database: s.database },
+    },
+    ResultSelector: o.resultSelector ?? { 'QueryExecutionId.$': '$.QueryExecution.QueryExecutionId' },
+    ResultPath: o.resultPath ?? null,
+    Retry: ATHENA_RETRY,
+    ...(o.onError ? { Catch: o.onError } : {}),
+    Next: o.next,
+  };
+  if (!pieces.params.length) return { [state]: task };
+  return { [`Prepare${state}`]: { Type: 'Pass', Result: { parts: pieces.parts }, ResultPath: '$.query', Next: state }, [state]: task };
+}
+
 /** A finished query's rows (the header first) into `resultPath`, at most `maxResults` of them. */
 export function readResults(queryPath: string, maxResults: number, resultPath: string, next: string, onError: readonly AslState[]): AslState {
   return {

@@ -1,5 +1,5 @@
 import type { AthenaEtlPlan, AthenaEtlStepName, AthenaEtlWorkgroup } from '../../runtime/engine/athena-plan';
-import { ATHENA_RETRY, ATHENA_START_SYNC, joinPieces, readResults, sqlPieces, type AslDefinition, type AslState } from './asl';
+import { athenaStep, athenaStepEntry, catchAllTo, readResults, type AslDefinition, type AslState } from './asl';
 
 /** What the backfill of one dataset contract needs besides its statements. */
 export interface BackfillTarget {
@@ -13,7 +13,7 @@ const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_RETRY = [
   { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
-const CATCH_RUN = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RunFailed' }];
+const CATCH_RUN = catchAllTo('RunFailed');
 /** A backfill of years of data runs for a long time; one stuck for days is stopped. */
 export const BACKFILL_TIMEOUT_SECONDS = 3 * 24 * 3600;
 
@@ -42,31 +42,16 @@ const VALUE_PATHS: Readonly<Record<string, string>> = {
 export function backfillDefinition(plan: AthenaEtlPlan, target: BackfillTarget, comment: string): AslDefinition {
   const st = (name: AthenaEtlStepName) => plan.steps[name];
   const stateName = (name: AthenaEtlStepName, suffix = '') => `${name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}${suffix}`;
-  const entry = (name: AthenaEtlStepName, suffix = '') => (st(name).params.length ? `Prepare${stateName(name, suffix)}` : stateName(name, suffix));
-  /** An Athena statement: its SQL cut at the placeholders into a Pass state, joined with the values by States.Format. */
-  const athena = (name: AthenaEtlStepName, next: string, o: { suffix?: string; resultPath?: string | null; resultSelector?: Record<string, string>; catchAll?: boolean } = {}): Record<string, AslState> => {
-    const s = st(name);
-    const pieces = sqlPieces(s.sql);
-    const declared = new Set<string>(s.params);
-    for (const p of pieces.params) if (!declared.has(p)) throw new Error(`{{${p}}} in ${name} is not one of its parameters`);
-    const state = stateName(name, o.suffix ?? '');
-    const task: AslState = {
-      Type: 'Task',
-      Resource: ATHENA_START_SYNC,
-      Parameters: {
-        ...(pieces.params.length ? { 'QueryString.$': joinPieces(pieces.params, VALUE_PATHS) } : { QueryString: s.sql }),
-        WorkGroup: target.workgroups[s.workgroup],
-        QueryExecutionContext: { Database: s.database },
-      },
-      ResultSelector: o.resultSelector ?? { 'QueryExecutionId.$': '$.QueryExecution.QueryExecutionId' },
-      ResultPath: o.resultPath === undefined ? null : o.resultPath,
-      Retry: ATHENA_RETRY,
-      ...(o.catchAll === false ? {} : { Catch: CATCH_RUN }),
-      Next: next,
-    };
-    if (!pieces.params.length) return { [state]: task };
-    return { [`Prepare${state}`]: { Type: 'Pass', Result: { parts: pieces.parts }, ResultPath: '$.query', Next: state }, [state]: task };
-  };
+  const statement = (name: AthenaEtlStepName) => ({ sql: st(name).sql, params: st(name).params, workGroup: target.workgroups[st(name).workgroup], database: st(name).database });
+  const entry = (name: AthenaEtlStepName, suffix = '') => athenaStepEntry(stateName(name, suffix), st(name));
+  const athena = (name: AthenaEtlStepName, next: string, o: { suffix?: string; resultPath?: string | null; resultSelector?: Record<string, string>; catchAll?: boolean } = {}): Record<string, AslState> =>
+    athenaStep(stateName(name, o.suffix ?? ''), statement(name), {
+      paths: VALUE_PATHS,
+      next,
+      ...(o.resultPath !== undefined ? { resultPath: o.resultPath } : {}),
+      ...(o.resultSelector ? { resultSelector: o.resultSelector } : {}),
+      ...(o.catchAll === false ? {} : { onError: CATCH_RUN }),
+    });
   const lambda = (state: string, payload: Record<string, unknown>, next: string): Record<string, AslState> => ({
     [state]: {
       Type: 'Task',
@@ -156,7 +141,7 @@ export function backfillDefinition(plan: AthenaEtlPlan, target: BackfillTarget, 
       ResultSelector: { 'deliveries.$': '$.Payload.deliveries' },
       ResultPath: '$.list',
       Retry: LAMBDA_RETRY,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'BackfillFailed' }],
+      Catch: catchAllTo('BackfillFailed'),
       Next: 'Deliveries',
     },
     Deliveries: {
@@ -167,7 +152,7 @@ export function backfillDefinition(plan: AthenaEtlPlan, target: BackfillTarget, 
       MaxConcurrency: 1,
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Prepare', States: delivery },
       ResultPath: null,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'BackfillFailed' }],
+      Catch: catchAllTo('BackfillFailed'),
       Next: 'BackfillDone',
     },
     BackfillDone: { Type: 'Succeed' },

@@ -1,5 +1,5 @@
 import type { AthenaGoldRun } from '../../generators/sql/athena-gold-plan';
-import { ATHENA_RETRY, ATHENA_START_SYNC, escapeIntrinsicString, joinPieces, readResults, sqlPieces, type AslDefinition, type AslState } from './asl';
+import { athenaStep, athenaStepEntry, catchAllTo, escapeIntrinsicString, readResults, type AslDefinition, type AslState } from './asl';
 
 export type { AslDefinition, AslState };
 
@@ -41,7 +41,7 @@ const RUN_ID_FROM_PARTS = "States.Format('{}{}{}T{}{}{}Z', States.ArrayGetItem($
 export const GOLD_REFRESH_TIMEOUT_SECONDS = 6 * 3600;
 /** How often `_LATEST.json` may be re-read after losing a race before the run gives up. */
 const MAX_PUBLISH_ATTEMPTS = 5;
-const CATCH_ALL = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RunFailed' }];
+const CATCH_ALL = catchAllTo('RunFailed');
 
 /**
  * The Gold refresh of one contract as an Amazon States Language definition. In order: wait until this is
@@ -54,35 +54,11 @@ const CATCH_ALL = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: '
  */
 export function goldRefreshDefinition(run: AthenaGoldRun, target: GoldRefreshTarget, comment: string): AslDefinition {
   type Sql = AthenaGoldRun['steps'][keyof AthenaGoldRun['steps']]['sql'];
+  const statement = (sql: Sql) => ({ sql: sql.text, params: sql.params.map((p) => p.name), workGroup: target.workgroup, database: target.database });
   /** The state a step starts at: its Prepare pass when the statement takes parameters. */
-  const entry = (name: string, sql: Sql) => (sql.params.length ? `Prepare${name}` : name);
-  /**
-   * An Athena step. A statement with parameters is preceded by a Pass state holding its SQL cut at the
-   * placeholders (plain JSON strings), and the task joins the pieces and the values with
-   * `States.Format('{}{}…')`: the SQL never sits inside an intrinsic's string literal, so nothing in it
-   * (quotes, braces, the backslashes of `\A…\z` patterns) needs the intrinsic escapes.
-   */
-  const athena = (name: string, sql: Sql, paths: Record<string, string>, next: string, resultPath: string | null = null, catchAll = true): Record<string, AslState> => {
-    const pieces = sqlPieces(sql.text);
-    const declared = new Set(sql.params.map((p) => p.name));
-    for (const p of pieces.params) if (!declared.has(p)) throw new Error(`{{${p}}} in ${name}'s SQL is not one of its parameters`);
-    const task: AslState = {
-      Type: 'Task',
-      Resource: ATHENA_START_SYNC,
-      Parameters: {
-        ...(pieces.params.length ? { 'QueryString.$': joinPieces(pieces.params, paths) } : { QueryString: sql.text }),
-        WorkGroup: target.workgroup,
-        QueryExecutionContext: { Database: target.database },
-      },
-      ResultSelector: { 'QueryExecutionId.$': '$.QueryExecution.QueryExecutionId' },
-      ResultPath: resultPath,
-      Retry: ATHENA_RETRY,
-      ...(catchAll ? { Catch: CATCH_ALL } : {}),
-      Next: next,
-    };
-    if (!pieces.params.length) return { [name]: task };
-    return { [`Prepare${name}`]: { Type: 'Pass', Result: { parts: pieces.parts }, ResultPath: '$.query', Next: name }, [name]: task };
-  };
+  const entry = (name: string, sql: Sql) => athenaStepEntry(name, statement(sql));
+  const athena = (name: string, sql: Sql, paths: Record<string, string>, next: string, resultPath: string | null = null, catchAll = true): Record<string, AslState> =>
+    athenaStep(name, statement(sql), { paths, next, resultPath, ...(catchAll ? { onError: CATCH_ALL } : {}) });
   const runPaths = { run_id: '$.run.run_id', published_at: '$.run.published_at' };
   const latestKey = `${target.goldPrefix}_LATEST.json`;
   const l = target.latest;
