@@ -35,6 +35,11 @@ export function athenaWorkgroupArn(env: EnvironmentConfig, workgroup: string): s
   return `arn:${partition(env)}:athena:${env.region}:${env.account}:workgroup/${workgroup}`;
 }
 
+/** The account's Glue Data Catalog as Athena names it. */
+export function athenaDataCatalogArn(env: EnvironmentConfig): string {
+  return `arn:${partition(env)}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`;
+}
+
 export function logGroupArn(env: EnvironmentConfig, logGroup: string): string {
   return `arn:${partition(env)}:logs:${env.region}:${env.account}:log-group:${logGroup}`;
 }

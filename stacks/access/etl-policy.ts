@@ -2,7 +2,7 @@ import type { DatasetModel } from '../../generators/contract/dataset-model';
 import { datasetTables } from '../../generators/tables/lake-tables';
 import type { PlatformBucket } from '../../generators/tables/bucket-names';
 import type { TableDef } from '../../generators/tables/table-def';
-import { athenaWorkgroupArn, partition, glueCatalogArn, glueDatabaseArn, glueTableArn, logStreamsArn, s3BucketArn, s3ObjectArn, sqsQueueArn } from '../arns';
+import { athenaDataCatalogArn, athenaWorkgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, logStreamsArn, s3BucketArn, s3ObjectArn, sqsQueueArn } from '../arns';
 import { allow, policyDocument, xrayStatement, type PolicyDocument, type Statement } from '../iam/policy-document';
 import { RESULTS_PREFIX, type LakeContext, type Workgroup } from '../lake-context';
 import { tableKeyPatterns } from './key-patterns';
@@ -18,14 +18,10 @@ export const GLUE_VIEW_WRITE_ACTIONS = ['glue:CreateTable', 'glue:UpdateTable'];
  * but reads. Deletes are denied outright: the runtime never deletes, and a bug must not either.
  */
 export function etlPolicy(ctx: LakeContext, d: DatasetModel, logGroup: string): PolicyDocument {
-  const { env } = ctx;
-  const tables = datasetTables(d);
-  const byLayer = (layer: TableDef['layer']) => tables.filter((t) => t.layer === layer);
-  const objects = (bucket: PlatformBucket, ts: readonly TableDef[]) => ts.flatMap(tableKeyPatterns).map((p) => s3ObjectArn(env, ctx.bucketNames[bucket], p));
-  const s3ViaService = { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } };
+  const { env, tables, byLayer, objects, s3ViaService } = datasetPolicyParts(ctx, d);
   const bronze = byLayer('bronze');
   const silver = byLayer('silver');
-  const quarantine = [...byLayer('quarantine'), ...byLayer('condemned')];
+  const quarantine = byLayer('quarantine', 'condemned');
   return policyDocument([
     allow('ReadOwnBronze', ['s3:GetObject'], objects('bronze', bronze)),
     listStatement('ListOwnBronze', ctx, 'bronze', bronze),
@@ -33,13 +29,7 @@ export function etlPolicy(ctx: LakeContext, d: DatasetModel, logGroup: string): 
     listStatement('ListOwnSilver', ctx, 'silver', silver),
     allow('WriteOwnQuarantine', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], objects('quarantine', quarantine)),
     listStatement('ListOwnQuarantine', ctx, 'quarantine', quarantine),
-    {
-      Sid: 'DenyBronzeWrites',
-      Effect: 'Deny',
-      Action: ['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention'],
-      Resource: [s3ObjectArn(env, ctx.bucketNames.bronze, '*')],
-    },
-    { Sid: 'DenyDeletes', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: [s3ObjectArn(env, ctx.bucketNames.silver, '*'), s3ObjectArn(env, ctx.bucketNames.quarantine, '*')] },
+    ...etlDenyStatements(ctx),
     allow('DecryptBronze', ['kms:Decrypt'], [ctx.keyArns.bronze], s3ViaService),
     allow('EncryptSilverAndQuarantine', ['kms:Decrypt', 'kms:GenerateDataKey'], [ctx.keyArns.silver, ctx.keyArns.quarantine], s3ViaService),
     platformKeyStatement(ctx, ['lambda', 'sqs', 's3']),
@@ -50,6 +40,30 @@ export function etlPolicy(ctx: LakeContext, d: DatasetModel, logGroup: string): 
     allow('SendDeadLetters', ['sqs:SendMessage'], [sqsQueueArn(env, ctx.deadLetterQueue)]),
     xrayStatement(),
   ]);
+}
+
+/** What the policies of one dataset contract's jobs build on: its tables, by layer, as object ARNs; KMS through S3. */
+export function datasetPolicyParts(ctx: LakeContext, d: DatasetModel) {
+  const { env } = ctx;
+  const tables = datasetTables(d);
+  const byLayer = (...layers: TableDef['layer'][]) => tables.filter((t) => layers.includes(t.layer));
+  const objects = (bucket: PlatformBucket, ts: readonly TableDef[]) => ts.flatMap(tableKeyPatterns).map((p) => s3ObjectArn(env, ctx.bucketNames[bucket], p));
+  const s3ViaService = { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } };
+  return { env, tables, byLayer, objects, s3ViaService };
+}
+
+/** What no ETL job may do, whatever else it is allowed: write bronze, or delete from silver and quarantine. */
+export function etlDenyStatements(ctx: LakeContext): Statement[] {
+  const { env } = ctx;
+  return [
+    {
+      Sid: 'DenyBronzeWrites',
+      Effect: 'Deny',
+      Action: ['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention'],
+      Resource: [s3ObjectArn(env, ctx.bucketNames.bronze, '*')],
+    },
+    { Sid: 'DenyDeletes', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: [s3ObjectArn(env, ctx.bucketNames.silver, '*'), s3ObjectArn(env, ctx.bucketNames.quarantine, '*')] },
+  ];
 }
 
 /**
@@ -95,7 +109,7 @@ export function athenaStatements(ctx: LakeContext, workgroup: Workgroup): Statem
   const results = ctx.bucketNames['athena-results'];
   return [
     allow('RunQueriesInWorkgroup', ATHENA_QUERY_ACTIONS, [athenaWorkgroupArn(env, ctx.workgroups[workgroup])]),
-    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [`arn:${partition(env)}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`]),
+    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [athenaDataCatalogArn(env)]),
     allow('WriteQueryResults', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], [s3ObjectArn(env, results, `${RESULTS_PREFIX[workgroup]}*`)]),
     allow('LocateQueryResults', ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], [s3BucketArn(env, results)]),
     allow('ListQueryResults', ['s3:ListBucket'], [s3BucketArn(env, results)], { StringLike: { 's3:prefix': [`${RESULTS_PREFIX[workgroup]}*`] } }),

@@ -1,7 +1,7 @@
 import { datasetsOf } from '../../generators/contract/lake-model';
 import { datasetTables } from '../../generators/tables/lake-tables';
 import type { TableDef } from '../../generators/tables/table-def';
-import { glueCatalogArn, glueDatabaseArn, glueTableArn, partition, s3BucketArn, s3ObjectArn } from '../arns';
+import { athenaDataCatalogArn, athenaWorkgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, s3BucketArn, s3ObjectArn } from '../arns';
 import { allow, policyDocument, type PolicyDocument, type Statement } from '../iam/policy-document';
 import type { LakeContext } from '../lake-context';
 import { broadKeyPattern } from './key-patterns';
@@ -24,14 +24,11 @@ export const FINANCE_EXTRA_ATHENA_ACTIONS = [
  */
 export function financePolicy(ctx: LakeContext): PolicyDocument {
   const { env } = ctx;
-  const p = partition(env);
   const s3ViaService = { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } };
   return policyDocument([
     ...athenaStatements(ctx, 'finance'),
-    allow('BrowseWorkgroup', FINANCE_EXTRA_ATHENA_ACTIONS, [`arn:${p}:athena:${env.region}:${env.account}:workgroup/${ctx.workgroups.finance}`]),
-    allow('BrowseDataCatalog', ['athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListDatabases', 'athena:ListTableMetadata'], [
-      `arn:${p}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`,
-    ]),
+    allow('BrowseWorkgroup', FINANCE_EXTRA_ATHENA_ACTIONS, [athenaWorkgroupArn(env, ctx.workgroups.finance)]),
+    allow('BrowseDataCatalog', ['athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListDatabases', 'athena:ListTableMetadata'], [athenaDataCatalogArn(env)]),
     allow('ReadGoldAndSilverTables', [...GLUE_READ_ACTIONS, 'glue:GetDatabases', 'glue:GetTables'], [
       glueCatalogArn(env),
       glueDatabaseArn(env, 'gold_*'),

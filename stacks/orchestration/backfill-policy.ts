@@ -1,13 +1,9 @@
 import type { DatasetModel } from '../../generators/contract/dataset-model';
-import { datasetTables } from '../../generators/tables/lake-tables';
-import type { PlatformBucket } from '../../generators/tables/bucket-names';
-import type { TableDef } from '../../generators/tables/table-def';
 import type { AthenaEtlPlan, AthenaEtlWorkgroup } from '../../runtime/engine/athena-plan';
-import { ATHENA_QUERY_ACTIONS, catalogKeyStatement, GLUE_READ_ACTIONS, GLUE_VIEW_WRITE_ACTIONS, listStatement, platformKeyStatement } from '../access/etl-policy';
+import { ATHENA_QUERY_ACTIONS, catalogKeyStatement, datasetPolicyParts, etlDenyStatements, GLUE_READ_ACTIONS, glueStatements, listStatement, platformKeyStatement } from '../access/etl-policy';
 import { GLUE_STAGE_ACTIONS } from '../access/gold-policy';
-import { tableKeyPatterns } from '../access/key-patterns';
-import { athenaWorkgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, lambdaFunctionArn, logStreamsArn, partition, s3BucketArn, s3ObjectArn, sqsQueueArn } from '../arns';
-import { allow, policyDocument, STAR_ONLY_ACTIONS, xrayStatement, type PolicyDocument, type Statement } from '../iam/policy-document';
+import { athenaDataCatalogArn, athenaWorkgroupArn, glueCatalogArn, glueDatabaseArn, glueTableArn, lambdaFunctionArn, logStreamsArn, s3BucketArn, s3ObjectArn, sqsQueueArn } from '../arns';
+import { allow, policyDocument, STAR_ONLY_ACTIONS, xrayStatement, type PolicyDocument } from '../iam/policy-document';
 import { RESULTS_PREFIX, type LakeContext } from '../lake-context';
 import { BACKFILL_RESULTS_PREFIX } from './backfill-names';
 
@@ -28,21 +24,7 @@ export function routedPrefix(d: DatasetModel): string {
 }
 
 function common(ctx: LakeContext, d: DatasetModel) {
-  const { env } = ctx;
-  const tables = datasetTables(d);
-  const byLayer = (...layers: TableDef['layer'][]) => tables.filter((t) => layers.includes(t.layer));
-  const objects = (bucket: PlatformBucket, ts: readonly TableDef[]) => ts.flatMap(tableKeyPatterns).map((p) => s3ObjectArn(env, ctx.bucketNames[bucket], p));
-  const s3ViaService = { StringEquals: { 'kms:ViaService': `s3.${env.region}.amazonaws.com` } };
-  const denies: Statement[] = [
-    {
-      Sid: 'DenyBronzeWrites',
-      Effect: 'Deny',
-      Action: ['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention'],
-      Resource: [s3ObjectArn(env, ctx.bucketNames.bronze, '*')],
-    },
-    { Sid: 'DenyDeletes', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: [s3ObjectArn(env, ctx.bucketNames.silver, '*'), s3ObjectArn(env, ctx.bucketNames.quarantine, '*')] },
-  ];
-  return { env, tables, byLayer, objects, s3ViaService, denies };
+  return { ...datasetPolicyParts(ctx, d), denies: etlDenyStatements(ctx) };
 }
 
 /**
@@ -82,7 +64,7 @@ export function backfillStateMachinePolicy(ctx: LakeContext, d: DatasetModel, pl
     ]),
     allow('WriteThroughOwnStages', GLUE_STAGE_ACTIONS, [glueCatalogArn(env), ...databases, ...stages.map((s) => glueTableArn(env, s.database, s.name))]),
     allow('RunQueriesInBackfillWorkgroups', ATHENA_QUERY_ACTIONS, Object.values(workgroups).map((w) => athenaWorkgroupArn(env, w))),
-    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [`arn:${partition(env)}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`]),
+    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [athenaDataCatalogArn(env)]),
     allow('InvokeOwnBackfillFunction', ['lambda:InvokeFunction'], [lambdaFunctionArn(env, functionName)]),
     allow('DeliverExecutionLogs', STAR_ONLY_ACTIONS.filter((a) => a.startsWith('logs:')), ['*']),
     xrayStatement(),
@@ -113,10 +95,9 @@ export function backfillFunctionPolicy(ctx: LakeContext, d: DatasetModel, platfo
     allow('EncryptSilver', ['kms:Decrypt', 'kms:GenerateDataKey'], [ctx.keyArns.silver], s3ViaService),
     platformKeyStatement(ctx, ['lambda', 'sqs', 's3']),
     catalogKeyStatement(ctx),
-    allow('ReadOwnTables', GLUE_READ_ACTIONS, [glueCatalogArn(env), ...[...new Set(readerTables.map((t) => glueDatabaseArn(env, t.database)))], ...readerTables.flatMap((t) => [glueTableArn(env, t.database, t.name), glueTableArn(env, t.database, t.readerName)])]),
-    allow('ReplaceOwnReaderViews', GLUE_VIEW_WRITE_ACTIONS, [glueCatalogArn(env), ...[...new Set(readerTables.map((t) => glueDatabaseArn(env, t.database)))], ...readerTables.map((t) => glueTableArn(env, t.database, t.readerName))]),
+    ...glueStatements(ctx, readerTables, readerTables),
     allow('RunQueriesInPlatformWorkgroup', ATHENA_QUERY_ACTIONS, [athenaWorkgroupArn(env, platformWorkgroup)]),
-    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [`arn:${partition(env)}:athena:${env.region}:${env.account}:datacatalog/AwsDataCatalog`]),
+    allow('ReadDataCatalog', ['athena:GetDataCatalog'], [athenaDataCatalogArn(env)]),
     allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logStreamsArn(env, logGroup)]),
     allow('SendDeadLetters', ['sqs:SendMessage'], [sqsQueueArn(env, ctx.deadLetterQueue)]),
     xrayStatement(),
