@@ -1,4 +1,5 @@
 import type { DatasetModel } from '../../generators/contract/dataset-model';
+import { athenaEtlStaging } from '../../generators/sql/etl/athena-etl';
 import type { AthenaEtlPlan, AthenaEtlWorkgroup } from '../../runtime/engine/athena-plan';
 import { ATHENA_QUERY_ACTIONS, catalogKeyStatement, datasetPolicyParts, etlDenyStatements, GLUE_READ_ACTIONS, glueStatements, listStatement, platformKeyStatement } from '../access/etl-policy';
 import { GLUE_STAGE_ACTIONS } from '../access/gold-policy';
@@ -6,22 +7,6 @@ import { athenaDataCatalogArn, athenaWorkgroupArn, glueCatalogArn, glueDatabaseA
 import { allow, policyDocument, STAR_ONLY_ACTIONS, xrayStatement, type PolicyDocument } from '../iam/policy-document';
 import { RESULTS_PREFIX, type LakeContext } from '../lake-context';
 import { BACKFILL_RESULTS_PREFIX } from './backfill-names';
-
-/** The staging tables an Athena backfill creates and drops (athena-etl.ts names them), by database. */
-export function backfillStages(plan: AthenaEtlPlan): { database: string; name: string }[] {
-  const out: { database: string; name: string }[] = [];
-  for (const step of ['drop-routed', 'drop-silver-stage', 'drop-quarantine-stage', 'drop-condemned-stage'] as const) {
-    const m = /^DROP TABLE IF EXISTS `([a-z0-9_]+)`\.`([a-z0-9_]+)`$/.exec(plan.steps[step].sql);
-    if (!m) throw new Error(`unexpected ${step}: ${plan.steps[step].sql}`);
-    out.push({ database: m[1]!, name: m[2]! });
-  }
-  return out;
-}
-
-/** The prefix in the Athena results bucket where a contract's routed rows are staged (athena-etl.ts). */
-export function routedPrefix(d: DatasetModel): string {
-  return `etl/${d.id.domain}/${d.id.name}/${d.id.schemaV}/`;
-}
 
 function common(ctx: LakeContext, d: DatasetModel) {
   return { ...datasetPolicyParts(ctx, d), denies: etlDenyStatements(ctx) };
@@ -38,8 +23,9 @@ function common(ctx: LakeContext, d: DatasetModel) {
 export function backfillStateMachinePolicy(ctx: LakeContext, d: DatasetModel, plan: AthenaEtlPlan, workgroups: Readonly<Record<AthenaEtlWorkgroup, string>>, functionName: string): PolicyDocument {
   const { env, tables, byLayer, objects, s3ViaService, denies } = common(ctx, d);
   const results = ctx.bucketNames['athena-results'];
-  const resultPrefixes = [RESULTS_PREFIX.platform, BACKFILL_RESULTS_PREFIX.silver, BACKFILL_RESULTS_PREFIX.quarantine, routedPrefix(d)];
-  const stages = backfillStages(plan);
+  const staging = athenaEtlStaging(d);
+  const resultPrefixes = [RESULTS_PREFIX.platform, BACKFILL_RESULTS_PREFIX.silver, BACKFILL_RESULTS_PREFIX.quarantine, staging.routedPrefix];
+  const stages = [staging.routed, staging.stages.silver, staging.stages.quarantine, staging.stages.condemned].map((t) => ({ database: t.schema, name: t.name }));
   const databases = [...new Set([...tables.map((t) => t.database), plan.linesTable.database, ...stages.map((s) => s.database)])].map((db) => glueDatabaseArn(env, db));
   return policyDocument([
     allow('ReadOwnBronze', ['s3:GetObject'], objects('bronze', byLayer('bronze'))),

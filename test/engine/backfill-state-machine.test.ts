@@ -1,11 +1,10 @@
 import { GetQueryResultsInput$, StartQueryExecutionInput$ } from '@aws-sdk/client-athena';
 import aslValidator from 'asl-validator';
-import { athenaEtlPlan } from '../../generators/sql/etl/athena-etl';
+import { athenaEtlPlan, athenaEtlStaging } from '../../generators/sql/etl/athena-etl';
 import { datasetsOf } from '../../generators/contract/lake-model';
 import { dataBucketNames } from '../../generators/tables/bucket-names';
 import { ATHENA_ETL_STEPS, fillStatement } from '../../runtime/engine/athena-plan';
 import { backfillDefinition } from '../../stacks/orchestration/backfill-definition';
-import { backfillStages } from '../../stacks/orchestration/backfill-policy';
 import { runPolicyChecks } from '../../stacks/policy/policy-checks';
 import { runStateMachine, type TaskCall } from '../stacks/asl-interpreter';
 import { shapeProblems } from '../stacks/sdk-shape';
@@ -143,7 +142,8 @@ describe('a backfill run against scripted answers', () => {
     expect(lambda.map((p) => (p as { action: string }).action)).toEqual(['deliveries', 'prepare', 'open-quote', 'judge', 'publish', 'prepare']);
     // Publishing gets the executions that listed the files.
     expect((lambda[4] as { files: unknown }).files).toEqual({ silver: { id: 'q14' }, quarantine: { id: 'q16' }, condemned: { id: 'q18' } });
-    expect(backfillStages(plan).map((s) => s.name)).toEqual(['transactions_v1__etl_routed', 'transactions_v1__etl_silver', 'transactions_v1__etl_quarantine', 'transactions_v1_condemned__etl_condemned']);
+    const staging = athenaEtlStaging(example);
+    expect([staging.routed, ...Object.values(staging.stages)].map((s) => s.name)).toEqual(['transactions_v1__etl_routed', 'transactions_v1__etl_silver', 'transactions_v1__etl_quarantine', 'transactions_v1_condemned__etl_condemned']);
   });
 
   test('a run without silver rows writes no silver; a halted run stops the backfill with its message', () => {

@@ -59,12 +59,7 @@ export function athenaEtlPlan(d: DatasetModel, names: AthenaEtlNames): AthenaEtl
   const condemned = tableOf('condemned');
   const linesTable = bronzeLinesTable(d);
   const lines = { database: linesTable.database, name: linesTable.name };
-  const routed = { schema: silver.database, name: companionTableName(silver.readerName, 'etl_routed') };
-  const stages = {
-    silver: { schema: silver.database, name: companionTableName(silver.readerName, 'etl_silver') },
-    quarantine: { schema: quarantine.database, name: companionTableName(quarantine.readerName, 'etl_quarantine') },
-    condemned: { schema: condemned.database, name: companionTableName(condemned.readerName, 'etl_condemned') },
-  };
+  const { routed, stages, routedPrefix } = athenaEtlStaging(d);
 
   // The delivery's data records, from the lines table: Athena's text reader has skipped the header line.
   const deliveryLines = and(
@@ -137,7 +132,7 @@ export function athenaEtlPlan(d: DatasetModel, names: AthenaEtlNames): AthenaEtl
       kind: 'create_table_as',
       schema: routed.schema,
       name: routed.name,
-      location: [`s3://${names.resultsBucket}/etl/${d.id.domain}/${d.id.name}/${d.id.schemaV}/run_id=`, RUN_ID_PARAM, '/'],
+      location: [`s3://${names.resultsBucket}/${routedPrefix}run_id=`, RUN_ID_PARAM, '/'],
       partitionedBy: [],
       withData: true,
       query: queries.routed,
@@ -205,6 +200,27 @@ export function athenaEtlPlan(d: DatasetModel, names: AthenaEtlNames): AthenaEtl
 
   for (const s of ATHENA_ETL_STEPS) if (!steps[s]) throw new Error(`no statement for ${s}`);
   return { format: ATHENA_PLAN_FORMAT, dataset: datasetKey(d.id), steps, linesTable: lines };
+}
+
+/** A table an Athena backfill creates and drops (`schema` is its Glue database). */
+export interface StagingTable {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/**
+ * What an Athena backfill of `d` stages: the routed rows' table, written under `routedPrefix` of the Athena
+ * results bucket, and a staging table over each of silver, quarantine and condemned.
+ */
+export function athenaEtlStaging(d: DatasetModel): { routed: StagingTable; stages: Record<'silver' | 'quarantine' | 'condemned', StagingTable>; routedPrefix: string } {
+  const tables = datasetTables(d);
+  const tableOf = (layer: TableDef['layer']) => tables.find((t) => t.layer === layer)!;
+  const stage = (layer: 'silver' | 'quarantine' | 'condemned', what: string) => ({ schema: tableOf(layer).database, name: companionTableName(tableOf(layer).readerName, what) });
+  return {
+    routed: stage('silver', 'etl_routed'),
+    stages: { silver: stage('silver', 'etl_silver'), quarantine: stage('quarantine', 'etl_quarantine'), condemned: stage('condemned', 'etl_condemned') },
+    routedPrefix: `etl/${d.id.domain}/${d.id.name}/${d.id.schemaV}/`,
+  };
 }
 
 /** The ingest date as the staging tables' string partition value (`2024-01-31`). */
