@@ -17,8 +17,12 @@ export function buildLambdaAsset(options: { readonly outDir: string; readonly re
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const runtimeDir = dirname(__dirname);
+  // The project's TypeScript sources when it has them, also when this runs compiled (dist/): the bundle's
+  // bytes must not depend on whether cdktf or a test built it first.
+  let root = __dirname;
+  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
   const source = (dir: string, name: string) => {
-    const ts = join(runtimeDir, dir, `${name}.ts`);
+    const ts = join(root, 'runtime', dir, `${name}.ts`);
     return existsSync(ts) ? ts : join(runtimeDir, dir, `${name}.js`);
   };
   rmSync(options.outDir, { recursive: true, force: true });
