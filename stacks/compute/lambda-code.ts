@@ -82,18 +82,23 @@ export function cachedZip(kind: string, key: string, name: string, build: () => 
   return { file, base64Sha256: digest.toString('base64'), hash: digest.toString('hex').slice(0, 16) };
 }
 
+let runtimeInputs: string | undefined;
+
 /** What goes into a bundle of the runtime: its sources and the locked dependency versions (plus `extra`), as a cache key. */
 export function runtimeInputsHash(extra = ''): string {
-  const h = createHash('sha256');
-  const runtime = join(PROJECT_ROOT, 'runtime');
-  for (const f of filesBelow(runtime)) {
-    if (!/\.(ts|js)$/.test(f) || f.endsWith('.d.ts')) continue;
-    h.update(f).update('\0').update(readFileSync(join(runtime, f))).update('\0');
+  if (runtimeInputs === undefined) {
+    // Read once per process: every package built from the runtime keys on the same sources.
+    const h = createHash('sha256');
+    const runtime = join(PROJECT_ROOT, 'runtime');
+    for (const f of filesBelow(runtime)) {
+      if (!/\.(ts|js)$/.test(f) || f.endsWith('.d.ts')) continue;
+      h.update(f).update('\0').update(readFileSync(join(runtime, f))).update('\0');
+    }
+    const lock = join(PROJECT_ROOT, 'package-lock.json');
+    if (existsSync(lock)) h.update(readFileSync(lock));
+    runtimeInputs = h.digest('hex');
   }
-  const lock = join(PROJECT_ROOT, 'package-lock.json');
-  if (existsSync(lock)) h.update(readFileSync(lock));
-  h.update(extra);
-  return h.digest('hex').slice(0, 24);
+  return createHash('sha256').update(runtimeInputs).update(extra).digest('hex').slice(0, 24);
 }
 
 /**
@@ -111,8 +116,12 @@ export function runtimeLayerPackage(): LambdaPackage {
   runtimeLayer = cachedZip('layer', key, 'lakec-runtime.zip', () => {
     const work = mkdtempSync(join(tmpdir(), 'lakec-layer-'));
     try {
-      const registry = join(work, 'registry-stub.ts');
-      writeFileSync(registry, LAYER_REGISTRY_STUB);
+      // At a fixed path below the project: esbuild names the file in a comment, and the bytes must not vary.
+      const registry = join(CACHE, 'layer-registry-stub.ts');
+      mkdirSync(CACHE, { recursive: true });
+      // Replaced whole (another process may be reading it): written beside, then renamed.
+      writeFileSync(`${registry}.${process.pid}.tmp`, LAYER_REGISTRY_STUB);
+      renameSync(`${registry}.${process.pid}.tmp`, registry);
       const out = join(work, 'out');
       // esbuild writes source paths relative to the working directory into comments: cdktf, the tests and
       // the benchmark all run from the project root, so the bytes (and hash) are the same everywhere.
