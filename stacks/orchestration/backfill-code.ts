@@ -49,12 +49,11 @@ let layer: LambdaPackage | undefined;
 export function backfillLayerPackage(): LambdaPackage {
   if (layer && existsSync(layer.file)) return layer;
   const b = handlerBundle();
-  const wasm = readFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'));
-  const key = createHash('sha256').update(b.key).update(wasm).digest('hex').slice(0, 24);
   const dir = BACKFILL_LAYER_DIR.slice('/opt/'.length);
-  layer = cachedZip('backfill-layer', key, 'lakec-backfill.zip', () => [
+  // The wasm's version is the lockfile's, which the bundle's key already covers: it is read only to build the zip.
+  layer = cachedZip('backfill-layer', runtimeInputsHash(`backfill-layer:${b.key}`), 'lakec-backfill.zip', () => [
     { name: `${dir}/index.js`, data: b.code },
-    { name: `${dir}/parquet_wasm_bg.wasm`, data: wasm },
+    { name: `${dir}/parquet_wasm_bg.wasm`, data: readFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm')) },
   ]);
   return layer;
 }
