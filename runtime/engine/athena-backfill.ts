@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AthenaRunner } from '../aws/athena-runner';
 import { datasetReaderViews, replaceViews } from '../aws/reader-views';
 import { DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-reader';
@@ -6,14 +5,13 @@ import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
 import { Breaker, recentErrors } from '../pipeline/breaker';
 import { deliveryManifest, type RunManifest, type RunOutcome } from '../pipeline/manifest';
-import { withMetrics } from '../pipeline/run-delivery';
-import { claimRunId, finishRun } from '../pipeline/run-lifecycle';
+import { claimRunId, finishRun, RejectedFile, sha256Of } from '../pipeline/run-lifecycle';
 import type { RunSummary } from '../pipeline/run-summary';
 import { readPublished, type PartitionFiles } from '../publish/silver-published';
 import type { Storage } from '../storage/storage';
 import { ATHENA_PARAM_FORMATS, fillStatement, type AthenaEtlParam, type AthenaEtlPlan, type AthenaEtlStepName, type AthenaEtlWorkgroup } from './athena-plan';
 import { scanDelivery } from './bronze-scan';
-import { EngineLimit, judgeScan, RejectedFile } from './header-line';
+import { EngineLimit, judgeScan } from './header-line';
 
 /**
  * An Athena backfill of one delivery, in the steps the backfill state machine runs
@@ -205,13 +203,8 @@ export async function publishAthenaRun(
     const out: string[] = [];
     for (const f of written[layer]) {
       const key = keyOf(f, layer);
-      const h = createHash('sha256');
-      let size = 0;
-      for await (const chunk of await ctx.storage.openRead(key)) {
-        h.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
-      }
-      files.push({ key, rows: f.rows, bytes: size, sha256: h.digest('hex') });
+      const { sha256, bytes } = await sha256Of(await ctx.storage.openRead(key));
+      files.push({ key, rows: f.rows, bytes, sha256 });
       out.push(key);
     }
     return out;
@@ -304,7 +297,7 @@ async function finishWith(
     checked_against: s.checkedAgainst,
   });
   const keys = new LakeKeys(d);
-  return finishRun({ storage: ctx.storage, d, keys, manifest: withMetrics(manifest, clock), publish, clock });
+  return finishRun({ storage: ctx.storage, d, keys, manifest, publish, clock });
 }
 
 /** The Athena workgroups the statements run in, as runners. */

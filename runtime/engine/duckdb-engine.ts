@@ -12,13 +12,12 @@ import { type HeaderMatch } from '../pipeline/header';
 import { deliveryManifest, type RunOutcome } from '../pipeline/manifest';
 import type { WrittenFile } from '../pipeline/outputs';
 import { silverFiles } from '../pipeline/published-index';
-import { withMetrics } from '../pipeline/run-delivery';
-import { finishRun, openInput, startDeliveryRun, type DeliveryInput } from '../pipeline/run-lifecycle';
+import { finishRun, openInput, RejectedFile, startDeliveryRun, type DeliveryInput } from '../pipeline/run-lifecycle';
 import type { RunSummary } from '../pipeline/run-summary';
 import type { PartitionFiles, PublishedRun } from '../publish/silver-published';
 import type { NewObjectWriter, Storage } from '../storage/storage';
 import { NumberedLines, scanDelivery, type BronzeScan } from './bronze-scan';
-import { EngineLimit, judgeScan, RejectedFile } from './header-line';
+import { EngineLimit, judgeScan } from './header-line';
 import type { DuckDbEtlPlan } from './duckdb-plan';
 
 export interface DuckDbRunOptions {
@@ -193,7 +192,7 @@ export async function runDeliveryOnDuckDb(o: DuckDbRunOptions): Promise<RunSumma
     files: outcome === 'complete' ? written.map(({ key, rows: n, bytes: b, sha256 }) => ({ key, rows: n, bytes: b, sha256 })).sort((a, b) => (a.key < b.key ? -1 : 1)) : [],
     checked_against: checkedAgainst.map((r) => r.run_id),
   });
-  return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
+  return finishRun({ storage, d, keys, manifest, publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
 }
 
 interface Duck {

@@ -3,9 +3,6 @@ import type { DatasetDescriptor } from '../dataset-module';
 import { matchHeader, type HeaderMatch } from '../pipeline/header';
 import { lineQuoting, type BronzeScan } from './bronze-scan';
 
-/** The file as a whole cannot be taken in (status `rejected`, as the TypeScript engine decides). */
-export class RejectedFile extends Error {}
-
 /** The SQL engine cannot read this file as the TypeScript engine would (status `failed`, nothing published). */
 export class EngineLimit extends Error {}
 

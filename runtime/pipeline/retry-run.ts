@@ -17,7 +17,6 @@ import { MANIFEST_FORMAT, parseManifest, type RunManifest, type RunOutcome } fro
 import { DEFAULT_OUTPUT_OPTIONS, FileSink, RejectedOutput, SilverOutput, type OutputOptions, type RunConstants } from './outputs';
 import { publishedIndex } from './published-index';
 import { RowRouter, type RecordSource } from './row-router';
-import { withMetrics } from './run-delivery';
 import { claimRunId, finishRun } from './run-lifecycle';
 import type { RunSummary } from './run-summary';
 
@@ -228,7 +227,7 @@ async function retryDelivery(o: RetryOptions, d: DatasetDescriptor, keys: LakeKe
     };
     await storage.createNew(keys.auditRecord(runId), Buffer.from(`${JSON.stringify(audit, null, 2)}\n`));
   }
-  return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: true, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
+  return finishRun({ storage, d, keys, manifest, publish: true, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
 }
 
 function safeUser(): string {

@@ -15,8 +15,8 @@ import { deliveryManifest, type RunManifest, type RunOutcome } from './manifest'
 import { DEFAULT_OUTPUT_OPTIONS, FileSink, RejectedOutput, SilverOutput, type OutputOptions, type RunConstants } from './outputs';
 import { RowRouter } from './row-router';
 import { publishedIndex } from './published-index';
-import { finishRun, openInput, startDeliveryRun, type DeliveryInput, type DeliveryRunOptions } from './run-lifecycle';
-import { metricValues, type RunSummary } from './run-summary';
+import { finishRun, openInput, RejectedFile, startDeliveryRun, type DeliveryInput, type DeliveryRunOptions } from './run-lifecycle';
+import type { RunSummary } from './run-summary';
 
 /** What a run reads: a file from outside the lake (copied into bronze), or a delivery already in bronze. */
 export type { DeliveryInput };
@@ -39,7 +39,6 @@ export interface RunOptions extends DeliveryRunOptions {
   readonly checkDuplicates?: boolean;
 }
 
-class RejectedFile extends Error {}
 
 /**
  * `lakec run` (and the Lambda): one delivery through the lake, exactly as DESIGN.md's rules say. The file
@@ -164,13 +163,7 @@ export async function runDelivery(o: RunOptions): Promise<RunSummary> {
     files: outcome === 'complete' && sink ? sink.files.map(({ key, rows: n, bytes: b, sha256 }) => ({ key, rows: n, bytes: b, sha256 })).sort((a, b) => (a.key < b.key ? -1 : 1)) : [],
     checked_against: checkedAgainst.map((r) => r.run_id),
   });
-  return finishRun({ storage, d, keys, manifest: withMetrics(manifest, clock), publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
-}
-
-/** The run's metrics, recorded in its manifest (locally the only place they go). */
-export function withMetrics(m: RunManifest, clock: () => Date): RunManifest {
-  const seconds = (clock().getTime() - Date.parse(m.started_at)) / 1000;
-  return { ...m, metrics: metricValues(m, m.outcome, seconds) };
+  return finishRun({ storage, d, keys, manifest, publish: o.publish, clock, ...(o.emitMetrics ? { emitMetrics: o.emitMetrics } : {}) });
 }
 
 /** The header's cells, decoded; or why the header cannot be read. */

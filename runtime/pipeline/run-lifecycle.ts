@@ -12,7 +12,7 @@ import { publishSilverRun, PublishConflictError, readPublished, type PublishedRu
 import { AlreadyExistsError, type Storage } from '../storage/storage';
 import type { RunManifest } from './manifest';
 import { overlaps, silverFiles } from './published-index';
-import { summaryOf, type RunStatus, type RunSummary } from './run-summary';
+import { metricValues, summaryOf, type RunStatus, type RunSummary } from './run-summary';
 
 /** A delivery to run: a local file (copied to bronze by the run), or one already in bronze (a backfill). */
 export type DeliveryInput = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'bronze'; readonly key: string };
@@ -81,7 +81,7 @@ export async function startDeliveryRun(d: DatasetDescriptor, o: DeliveryRunOptio
   const publishedRuns = published?.runs ?? [];
   let knownSha: string | undefined;
   if (bronzeKey) knownSha = publishedRuns.find((r) => r.delivery.bronze_key === bronzeKey)?.delivery.sha256;
-  if (!knownSha && publishedRuns.some((r) => r.delivery.bytes === bytes)) knownSha = await sha256Of(await openInput(o.input, storage));
+  if (!knownSha && publishedRuns.some((r) => r.delivery.bytes === bytes)) knownSha = (await sha256Of(await openInput(o.input, storage))).sha256;
   const superseded = knownSha ? publishedRuns.filter((r) => r.delivery.sha256 === knownSha) : [];
   const checkedAgainst = publishedRuns.filter((r) => !superseded.includes(r));
 
@@ -114,10 +114,15 @@ export async function openInput(input: DeliveryInput, storage: Storage): Promise
   return input.kind === 'file' ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : storage.openRead(input.key);
 }
 
-async function sha256Of(stream: Readable): Promise<string> {
+/** A stream's SHA-256 (lowercase hex) and length in bytes, read to its end. */
+export async function sha256Of(stream: Readable): Promise<{ sha256: string; bytes: number }> {
   const h = createHash('sha256');
-  for await (const chunk of stream) h.update(chunk as Buffer);
-  return h.digest('hex');
+  let bytes = 0;
+  for await (const chunk of stream) {
+    h.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), bytes };
 }
 
 /** Raised for a run id given on the command line that is already taken. */
@@ -167,10 +172,14 @@ export function publishedRunOf(m: RunManifest, now: Date): PublishedRun {
   };
 }
 
+/** The file as a whole cannot be taken in: the run ends `rejected` (every engine decides it the same way). */
+export class RejectedFile extends Error {}
+
 export interface FinishOptions {
   readonly storage: Storage;
   readonly d: DatasetDescriptor;
   readonly keys: LakeKeys;
+  /** The run's manifest; finishRun records the run's metrics in it. */
   readonly manifest: RunManifest;
   readonly publish: boolean;
   readonly clock: () => Date;
@@ -183,7 +192,8 @@ export interface FinishOptions {
  * for a complete run; then, when asked, the publish. Readers see nothing before the publish.
  */
 export async function finishRun(o: FinishOptions): Promise<RunSummary> {
-  const { storage, d, keys, manifest } = o;
+  const { storage, d, keys } = o;
+  const manifest = withMetrics(o.manifest, o.clock);
   await storage.createNew(keys.runFile(manifest.run_id, 'manifest.json'), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   let status: RunStatus = manifest.outcome === 'complete' ? 'staged' : manifest.outcome;
   let superseded: string[] = [];
@@ -192,7 +202,7 @@ export async function finishRun(o: FinishOptions): Promise<RunSummary> {
     await storage.createNew(keys.runFile(manifest.run_id, '_SUCCESS'), Buffer.alloc(0));
     if (o.publish) {
       try {
-        superseded = await publishCompleteRun(o);
+        superseded = await publishCompleteRun({ ...o, manifest });
         status = 'published';
       } catch (err) {
         if (!(err instanceof PublishConflictError || err instanceof ControlObjectError)) throw err;
@@ -204,6 +214,12 @@ export async function finishRun(o: FinishOptions): Promise<RunSummary> {
   const summary = summaryOf(d, manifest, status, { superseded, lake: storage.location, ...(message ? { message } : {}) });
   o.emitMetrics?.(embeddedMetricRecord(d.key, summary.metrics, o.clock(), { run_id: manifest.run_id, status }));
   return summary;
+}
+
+/** The run's metrics, recorded in its manifest (locally the only place they go). */
+function withMetrics(m: RunManifest, clock: () => Date): RunManifest {
+  const seconds = (clock().getTime() - Date.parse(m.started_at)) / 1000;
+  return { ...m, metrics: metricValues(m, m.outcome, seconds) };
 }
 
 /** Publishes a complete run; returns the runs of its delivery that it replaced. */
