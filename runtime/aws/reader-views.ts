@@ -1,6 +1,8 @@
 import type { DatasetDescriptor, TableLayout } from '../dataset-module';
 import { isRunId } from '../publish/run-id';
-import { liveCondemned, liveQuarantine, type PublishedSilver } from '../publish/silver-published';
+import { LakeKeys } from '../lake-keys';
+import { liveCondemned, liveQuarantine, readPublished, type PublishedSilver } from '../publish/silver-published';
+import type { Storage } from '../storage/storage';
 import type { AthenaRunner } from './athena-runner';
 
 /**
@@ -37,6 +39,11 @@ export function datasetReaderViews(d: DatasetDescriptor, published: PublishedSil
     { t: d.tables.quarantine, ids: liveQuarantine(published).map((r) => r.run_id) },
     { t: d.tables.condemned, ids: liveCondemned(published).map((r) => r.run_id) },
   ].map(({ t, ids }) => ({ database: t.database, sql: athenaReaderView(t, ids) }));
+}
+
+/** After a silver publish: the dataset's reader views replaced over what `_PUBLISHED.json` now lists. */
+export async function replaceDatasetViews(runner: AthenaRunner, storage: Storage, d: DatasetDescriptor): Promise<string[]> {
+  return replaceViews(runner, datasetReaderViews(d, await readPublished(storage, new LakeKeys(d).published)));
 }
 
 /** Replaces views one DDL statement each — the switch Athena readers see. */

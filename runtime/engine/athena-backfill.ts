@@ -1,5 +1,5 @@
 import type { AthenaRunner } from '../aws/athena-runner';
-import { datasetReaderViews, replaceViews } from '../aws/reader-views';
+import { replaceDatasetViews } from '../aws/reader-views';
 import { DEFAULT_MAX_RECORD_BYTES } from '../csv/csv-reader';
 import type { DatasetDescriptor, DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
@@ -218,7 +218,7 @@ export async function publishAthenaRun(
     throw new Error(`the files Athena wrote hold ${sum(written.silver)}/${sum(written.quarantine)}/${sum(written.condemned)} rows, the run routed ${counts.silver}/${counts.quarantine}/${counts.condemned}`);
   }
   const summary = await finishWith(ctx, { ...runState(run), counts, outcome: 'complete', partitions, quarantine, condemned, files: files.sort((a, b) => (a.key < b.key ? -1 : 1)) }, true);
-  if (views && summary.status === 'published') await replaceViews(views, datasetReaderViews(d, await readPublished(ctx.storage, keys.published)));
+  if (views && summary.status === 'published') await replaceDatasetViews(views, ctx.storage, d);
   return summary;
 }
 

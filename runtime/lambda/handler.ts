@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type { EventBridgeEvent, S3Event } from 'aws-lambda';
 import { AthenaRunner } from '../aws/athena-runner';
-import { datasetReaderViews, replaceViews } from '../aws/reader-views';
+import { replaceDatasetViews } from '../aws/reader-views';
 import type { DatasetModule } from '../dataset-module';
 import { LakeKeys } from '../lake-keys';
 import { isRunId } from '../publish/run-id';
@@ -177,8 +177,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Han
 /** Replaces a dataset's three reader views from a fresh read of `_PUBLISHED.json` (a later publish's state wins). */
 export function readerViewReplacer(storage: Storage, runner: AthenaRunner): (module: DatasetModule) => Promise<void> {
   return async (module) => {
-    const d = module.descriptor;
-    await replaceViews(runner, datasetReaderViews(d, await readPublished(storage, new LakeKeys(d).published)));
+    await replaceDatasetViews(runner, storage, module.descriptor);
   };
 }
 
