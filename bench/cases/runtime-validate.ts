@@ -7,7 +7,8 @@ import type { RowValues } from '../../runtime/dataset-module';
 import { createDigestPool } from '../../runtime/digest/digest-pool';
 import { Breaker } from '../../runtime/pipeline/breaker';
 import { matchHeader } from '../../runtime/pipeline/header';
-import { DedupIndex, RowRouter } from '../../runtime/pipeline/row-router';
+import { RowRouter } from '../../runtime/pipeline/row-router';
+import { dedupIndexFor } from '../../runtime/pipeline/published-index';
 import { VALIDATOR_RUNTIME } from '../../runtime/validator-runtime';
 
 /**
@@ -32,7 +33,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       for (let k = 0; k < r.record.cellCount; k++) h.push(r.record.text.slice(r.record.starts[k], r.record.ends[k]));
       const m = matchHeader(d, h);
       validate = module.createValidator(VALIDATOR_RUNTIME, m.layout) as never;
-      if (mode === 'dedup') router = new RowRouter(d, module.createValidator(VALIDATOR_RUNTIME, m.layout), m.layout, m.cellCount, new DedupIndex(d, Math.ceil((statSync(file!).size / 64) * 4 / 3)), new Breaker(1e12, d.errorCodes, {}), undefined, undefined, undefined, digests);
+      if (mode === 'dedup') router = new RowRouter(d, module.createValidator(VALIDATOR_RUNTIME, m.layout), m.layout, m.cellCount, dedupIndexFor(d, Math.ceil(statSync(file!).size / 64)), new Breaker(1e12, d.errorCodes, {}), undefined, undefined, undefined, digests);
       return;
     }
     rows++;

@@ -42,10 +42,15 @@ export async function addSilverFiles(storage: Storage, d: DatasetDescriptor, fil
   }
 }
 
+/** An empty index sized for `rows` rows, as a run sizes it. */
+export function dedupIndexFor(d: DatasetDescriptor, rows: number): DedupIndex {
+  return new DedupIndex(d, Math.max(1 << 16, Math.ceil((rows * 4) / 3)));
+}
+
 /** An index of published silver, sized for the rows it will hold. */
 export async function publishedIndex(storage: Storage, d: DatasetDescriptor, runs: readonly PublishedRun[], expectedNewRows: number): Promise<DedupIndex> {
   const publishedRows = runs.reduce((n, r) => n + r.rows.silver, 0);
-  const index = new DedupIndex(d, Math.max(1 << 16, Math.ceil(((publishedRows + expectedNewRows) * 4) / 3)));
+  const index = dedupIndexFor(d, publishedRows + expectedNewRows);
   await addSilverFiles(storage, d, silverFiles(runs), index);
   return index;
 }
