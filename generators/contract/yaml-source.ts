@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Pair } from 'yaml';
 import type { SourcePosition } from './diagnostic';
+import { parseYamlSubset } from './yaml-subset';
 
 /** A path into a contract, as JSON keys and indexes: ['columns', 2, 'type']. */
 export type ValuePath = readonly (string | number)[];
@@ -45,18 +46,19 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
     return fail(start, 'file is empty; expected a contract (a YAML mapping starting with `kind:`)');
   }
 
-  const lineCounter = new LineCounter();
+  // Contracts as usually written are read by the subset reader, many times faster; the yaml library reads
+  // the rest, and words every problem.
+  const subset = parseYamlSubset(text);
+  if (subset) return { ok: true, source: yamlSource(file, text, subset.value, subset.root) };
+
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: false, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
     return fail(start, `could not parse YAML: ${yamlMessage('', String((err as Error).message))}`);
   }
   if (!Array.isArray(docs)) docs = [docs];
-  const pos = (offset: number): SourcePosition => {
-    const p = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return { line: p.line, col: p.col };
-  };
+  const pos = positionsIn(text);
 
   const problems: { at: SourcePosition; message: string; hint?: string }[] = [];
   for (const doc of docs) {
@@ -82,22 +84,72 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
   } catch (err) {
     return fail(start, `could not read YAML: ${yamlMessage('', String((err as Error).message))}`, 'avoid deeply nested aliases (`*name`) in contracts');
   }
+  return { ok: true, source: yamlSource(file, text, value, sourceNodeOf(doc.contents)) };
+}
 
-  const nodeAt = (path: ValuePath): { node: Node | null; parent: Node | null; depth: number } => {
-    let node: Node | null = doc.contents as Node;
-    let parent: Node | null = null;
+/** The contract's YAML tree as yaml-source reads it: where each node starts, and how each scalar was written. */
+export type SourceNode =
+  | { readonly kind: 'map'; readonly start: number; readonly pairs: readonly SourcePair[] }
+  | { readonly kind: 'seq'; readonly start: number; readonly items: readonly (SourceNode | null)[] }
+  | SourceScalar
+  /** An alias, or a pair written inside a list (`[a: 1]`): nothing to walk into. */
+  | { readonly kind: 'other'; readonly start?: number };
+
+export interface SourceScalar {
+  readonly kind: 'scalar';
+  readonly start: number;
+  readonly end: number;
+  readonly style: 'plain' | 'single' | 'double' | 'block';
+  readonly value: unknown;
+  /** A plain scalar's text as written. */
+  readonly source?: string;
+}
+
+export interface SourcePair {
+  readonly key: SourceNode | null;
+  readonly value: SourceNode | null;
+}
+
+const SCALAR_STYLES: Partial<Record<string, SourceScalar['style']>> = {
+  [Scalar.PLAIN]: 'plain',
+  [Scalar.QUOTE_SINGLE]: 'single',
+  [Scalar.QUOTE_DOUBLE]: 'double',
+};
+
+/** The yaml library's node as a SourceNode. */
+export function sourceNodeOf(node: unknown): SourceNode | null {
+  if (isMap(node)) {
+    return { kind: 'map', start: node.range![0], pairs: node.items.map((p: Pair<unknown, unknown>) => ({ key: sourceNodeOf(p.key), value: sourceNodeOf(p.value) })) };
+  }
+  if (isSeq(node)) return { kind: 'seq', start: node.range![0], items: node.items.map(sourceNodeOf) };
+  if (isScalar(node)) {
+    const style = SCALAR_STYLES[node.type ?? ''] ?? 'block';
+    const [start, end] = node.range!;
+    return { kind: 'scalar', start, end, style, value: node.value, ...(style === 'plain' && typeof node.source === 'string' ? { source: node.source } : {}) };
+  }
+  if (node === null || node === undefined) return null;
+  const range = (node as { range?: [number, number, number] }).range;
+  return range ? { kind: 'other', start: range[0] } : { kind: 'other' };
+}
+
+/** A YamlSource over a parsed tree: `value` is the tree as plain data, `root` the top-level mapping. */
+export function yamlSource(file: string, text: string, value: unknown, root: SourceNode | null): YamlSource {
+  const start = { line: 1, col: 1 };
+  const pos = positionsIn(text);
+  const keyMatches = (pair: SourcePair, key: string | number) => pair.key?.kind === 'scalar' && String(pair.key.value) === String(key);
+
+  const nodeAt = (path: ValuePath): { node: SourceNode | null; parent: SourceNode | null; depth: number } => {
+    let node = root;
+    let parent: SourceNode | null = null;
     let depth = 0;
     for (const key of path) {
-      let next: Node | null = null;
-      if (isMap(node)) {
-        const pair: Pair<unknown, unknown> | undefined = node.items.find((p: Pair<unknown, unknown>) => isScalar(p.key) && String(p.key.value) === String(key));
-        next = (pair?.value as Node | null | undefined) ?? null;
-        if (pair && !next) {
-          parent = node;
-          return { node: null, parent: pair.key as Node, depth };
-        }
-      } else if (isSeq(node) && typeof key === 'number') {
-        next = (node.items[key] as Node | undefined) ?? null;
+      let next: SourceNode | null = null;
+      if (node?.kind === 'map') {
+        const pair = node.pairs.find((p) => keyMatches(p, key));
+        next = pair?.value ?? null;
+        if (pair && !next) return { node: null, parent: pair.key, depth };
+      } else if (node?.kind === 'seq' && typeof key === 'number') {
+        next = node.items[key] ?? null;
       }
       if (!next) break;
       parent = node;
@@ -107,46 +159,46 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
     return { node, parent, depth };
   };
 
-  const keyNode = (path: ValuePath): Node | null => {
+  const keyNode = (path: ValuePath): SourceNode | null => {
     if (path.length === 0) return null;
     const { node: parent, depth } = nodeAt(path.slice(0, -1));
-    if (depth !== path.length - 1 || !isMap(parent)) return null;
-    const last = path[path.length - 1];
-    const pair: Pair | undefined = parent.items.find((p: Pair) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last));
-    return (pair?.key as Node | undefined) ?? null;
+    if (depth !== path.length - 1 || parent?.kind !== 'map') return null;
+    const last = path[path.length - 1]!;
+    return parent.pairs.find((p) => keyMatches(p, last))?.key ?? null;
   };
+  const startOf = (node: SourceNode | null | undefined): number | undefined => (node ? node.start : undefined);
 
-  const source: YamlSource = {
+  return {
     file,
     value,
     locate(path, part = 'value') {
       if (part === 'key') {
-        const k = keyNode(path);
-        if (k?.range) return pos(k.range[0]);
+        const k = startOf(keyNode(path));
+        if (k !== undefined) return pos(k);
       }
       const { node, parent, depth } = nodeAt(path);
-      if (depth === path.length && node?.range) {
-        if (part === 'value' || !isMap(node)) return pos(node.range[0]);
+      if (depth === path.length && startOf(node) !== undefined) {
+        if (part === 'value' || node!.kind !== 'map') return pos(node!.start!);
       }
       if (depth < path.length) {
-        const k = keyNode(path.slice(0, depth + 1));
-        if (k?.range) return pos(k.range[0]);
+        const k = startOf(keyNode(path.slice(0, depth + 1)));
+        if (k !== undefined) return pos(k);
       }
-      if (node?.range) return pos(node.range[0]);
-      if (parent?.range) return pos(parent.range[0]);
+      if (startOf(node) !== undefined) return pos(node!.start!);
+      if (startOf(parent) !== undefined) return pos(parent!.start!);
       return start;
     },
     locateInString(path, offset) {
       const { node, depth } = nodeAt(path);
-      if (depth !== path.length || !isScalar(node) || !node.range) return this.locate(path);
-      const base = node.range[0];
-      const raw = text.slice(base, node.range[1]);
-      switch (node.type) {
-        case Scalar.PLAIN:
+      if (depth !== path.length || node?.kind !== 'scalar') return this.locate(path);
+      const base = node.start;
+      const raw = text.slice(base, node.end);
+      switch (node.style) {
+        case 'plain':
           return pos(base + Math.min(offset, raw.length));
-        case Scalar.QUOTE_SINGLE:
+        case 'single':
           return pos(base + 1 + sourceOffsetSingleQuoted(raw.slice(1), offset));
-        case Scalar.QUOTE_DOUBLE:
+        case 'double':
           return pos(base + 1 + sourceOffsetDoubleQuoted(raw.slice(1), offset));
         default:
           return pos(base);
@@ -154,12 +206,28 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
     },
     scalarText(path) {
       const { node, depth } = nodeAt(path);
-      if (depth !== path.length || !isScalar(node)) return undefined;
-      if (node.type === Scalar.PLAIN && typeof node.source === 'string') return node.source;
+      if (depth !== path.length || node?.kind !== 'scalar') return undefined;
+      if (node.style === 'plain' && node.source !== undefined) return node.source;
       return typeof node.value === 'string' ? node.value : undefined;
     },
   };
-  return { ok: true, source };
+}
+
+/** Offset → line and column in `text` (lines split at `\n`; both 1-based; offsets clamped to the text). */
+function positionsIn(text: string): (offset: number) => SourcePosition {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return (offset) => {
+    const at = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: at - lineStarts[lo]! + 1 };
+  };
 }
 
 export function positionOfOffset(text: string, offset: number): SourcePosition {
