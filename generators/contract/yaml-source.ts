@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Pair } from 'yaml';
+import type * as YamlLibrary from 'yaml';
+import type { Document, Pair } from 'yaml';
 import type { SourcePosition } from './diagnostic';
 import { parseYamlSubset } from './yaml-subset';
 
@@ -22,6 +23,15 @@ export interface YamlSource {
 export type YamlParseResult =
   | { readonly ok: true; readonly source: YamlSource }
   | { readonly ok: false; readonly problems: readonly { at: SourcePosition; message: string; hint?: string }[] };
+
+/**
+ * The yaml library, loaded only when the subset reader gives up: its 70 modules would add some 50 ms to
+ * the start of every command that reads contracts.
+ */
+function yamlLibrary(): typeof YamlLibrary {
+  return (loadedYamlLibrary ??= require('yaml') as typeof YamlLibrary);
+}
+let loadedYamlLibrary: typeof YamlLibrary | undefined;
 
 /** Bytes → YAML tree. Never throws: binary, invalid UTF-8, empty, oversized and malformed input become problems. */
 export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResult {
@@ -53,7 +63,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
 
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    docs = yamlLibrary().parseAllDocuments(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
     return fail(start, `could not parse YAML: ${yamlMessage('', String((err as Error).message))}`);
   }
@@ -73,7 +83,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
   const doc = nonEmpty[0]!;
   for (const w of doc.warnings) problems.push({ at: pos(w.pos[0]), message: `invalid YAML: ${yamlMessage(w.code, w.message)}` });
   if (problems.length > 0) return { ok: false, problems };
-  if (!isMap(doc.contents)) {
+  if (!yamlLibrary().isMap(doc.contents)) {
     const at = doc.contents ? pos(doc.contents.range[0]) : start;
     return fail(at, 'a contract is a YAML mapping of fields (`kind:`, `domain:`, …); found ' + describeNode(doc.contents));
   }
@@ -111,13 +121,14 @@ export interface SourcePair {
 }
 
 const SCALAR_STYLES: Partial<Record<string, SourceScalar['style']>> = {
-  [Scalar.PLAIN]: 'plain',
-  [Scalar.QUOTE_SINGLE]: 'single',
-  [Scalar.QUOTE_DOUBLE]: 'double',
+  PLAIN: 'plain',
+  QUOTE_SINGLE: 'single',
+  QUOTE_DOUBLE: 'double',
 };
 
 /** The yaml library's node as a SourceNode. */
 export function sourceNodeOf(node: unknown): SourceNode | null {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   if (isMap(node)) {
     return { kind: 'map', start: node.range![0], pairs: node.items.map((p: Pair<unknown, unknown>) => ({ key: sourceNodeOf(p.key), value: sourceNodeOf(p.value) })) };
   }
@@ -320,7 +331,7 @@ function firstLine(s: string): string {
 
 function describeNode(node: unknown): string {
   if (node === null || node === undefined) return 'nothing';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) return `the scalar \`${String(node.value).slice(0, 40)}\``;
+  if (yamlLibrary().isSeq(node)) return 'a list';
+  if (yamlLibrary().isScalar(node)) return `the scalar \`${String(node.value).slice(0, 40)}\``;
   return 'something else';
 }
