@@ -90,9 +90,9 @@ function mentionsStandIn(model: LakeModel, contract: ContractModel): boolean {
     if (typeof v === 'string') strings.push(v);
     else if (Array.isArray(v)) v.forEach(collect);
     else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
+      for (const k of Object.keys(v)) {
         strings.push(k);
-        collect(x);
+        collect((v as Record<string, unknown>)[k]);
       }
     }
   };

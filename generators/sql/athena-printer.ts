@@ -38,15 +38,15 @@ export class AthenaPrinter extends SqlPrinter {
   }
 
   protected override stringLiteral(value: string): string {
-    if (!/\{\{|\}\}/.test(value)) return super.stringLiteral(value);
+    if (!value.includes('{{') && !value.includes('}}')) return super.stringLiteral(value);
     // Break every `{{`/`}}` across two literals so the text never holds a placeholder it did not print.
     const parts = value.split(/(?<=\{)(?=\{)|(?<=\})(?=\})/);
     return `(${parts.map((p) => super.stringLiteral(p)).join(' || ')})`;
   }
 
-  protected override ident(name: string): string {
-    if (/[{}]/.test(name)) throw new Error(`braces in an Athena identifier: ${JSON.stringify(name)}`);
-    return super.ident(name);
+  protected override quoteIdent(name: string): string {
+    if (name.includes('{') || name.includes('}')) throw new Error(`braces in an Athena identifier: ${JSON.stringify(name)}`);
+    return super.quoteIdent(name);
   }
 
   protected override monthSeries(f: Extract<SqlFrom, { kind: 'month_series' }>): string {

@@ -4,8 +4,8 @@
  */
 export function sqlIdentifier(name: string): string {
   if (name.length === 0) throw new Error('empty SQL identifier');
-  if (/[\u0000]/.test(name)) throw new Error('NUL in SQL identifier');
-  return `"${name.replace(/"/g, '""')}"`;
+  if (name.includes('\u0000')) throw new Error('NUL in SQL identifier');
+  return `"${doubled(name, '"')}"`;
 }
 
 /** `'…'` with quotes doubled. Control characters are rejected: generated SQL stays one statement per line-safe text. */
@@ -15,8 +15,13 @@ export function sqlString(value: string): string {
 
 /** The inside of a string literal (quotes doubled), for a literal printed in parts — e.g. around a parameter placeholder. */
 export function sqlStringBody(value: string): string {
-  if (/\u0000/.test(value)) throw new Error('NUL in SQL string literal');
-  return value.replace(/'/g, "''");
+  if (value.includes('\u0000')) throw new Error('NUL in SQL string literal');
+  return doubled(value, "'");
+}
+
+/** Every `quote` in `text` doubled; most text has none, and is returned as it is without a copy. */
+function doubled(text: string, quote: string): string {
+  return text.includes(quote) ? text.replaceAll(quote, quote + quote) : text;
 }
 
 /** `db.table`, both parts quoted. */

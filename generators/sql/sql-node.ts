@@ -241,7 +241,12 @@ export const not = (operand: SqlExpr): SqlExpr => ({ kind: 'not', operand });
 
 /** AND of the given conditions, flattening nested ANDs and dropping absent ones; undefined when none remain. */
 export function and(...conditions: readonly (SqlExpr | undefined)[]): SqlExpr | undefined {
-  const flat = conditions.flatMap((c) => (c === undefined ? [] : c.kind === 'logical' && c.op === 'and' ? c.operands : [c]));
+  const flat: SqlExpr[] = [];
+  for (const c of conditions) {
+    if (c === undefined) continue;
+    if (c.kind === 'logical' && c.op === 'and') flat.push(...c.operands);
+    else flat.push(c);
+  }
   if (flat.length === 0) return undefined;
   return flat.length === 1 ? flat[0] : { kind: 'logical', op: 'and', operands: flat };
 }

@@ -1,5 +1,5 @@
 import type { ColumnType } from '../contract/column-type';
-import { sqlIdentifier, sqlQualified, sqlString } from './quote';
+import { sqlIdentifier, sqlString } from './quote';
 import type {
   SqlCte,
   SqlExpr,
@@ -36,9 +36,12 @@ const NUMBER_LITERAL = /^[0-9]+(?:\.[0-9]+)?$/;
 export abstract class SqlPrinter {
   abstract readonly dialect: Dialect;
   private used: SqlParam[] = [];
+  /** The identifiers of the statement being printed, quoted: a statement names the same few columns many times. */
+  private quoted = new Map<string, string>();
 
   print(statement: SqlStatement): PrintedSql {
     this.used = [];
+    this.quoted = new Map();
     const text = this.statement(statement);
     return { dialect: this.dialect, text, params: this.used };
   }
@@ -50,6 +53,7 @@ export abstract class SqlPrinter {
   /** One expression alone (tests, and callers composing their own SQL). */
   printExpr(e: SqlExpr): PrintedSql {
     this.used = [];
+    this.quoted = new Map();
     const text = this.expr(e);
     return { dialect: this.dialect, text, params: this.used };
   }
@@ -107,7 +111,7 @@ export abstract class SqlPrinter {
   }
 
   private withClause(ctes: readonly SqlCte[]): string {
-    return `WITH\n${ctes.map((c) => `  ${this.ident(c.name)} AS ${c.materialized ? this.materialized() : ''}(\n${indent(this.query(c.query), 4)}\n  )`).join(',\n')}`;
+    return `WITH\n${joined(ctes, ',\n', (c) => `  ${this.ident(c.name)} AS ${c.materialized ? this.materialized() : ''}(\n${indent(this.query(c.query), 4)}\n  )`)}`;
   }
 
   /** The keyword that keeps a CTE from being inlined, where the dialect has one. */
@@ -117,12 +121,12 @@ export abstract class SqlPrinter {
 
   private selectBody(q: SqlSelect): string {
     if (q.items.length === 0) throw new Error('SELECT of no columns');
-    const lines = [`SELECT\n${q.items.map((i) => `  ${this.expr(i.expr)}${i.alias !== undefined ? ` AS ${this.ident(i.alias)}` : ''}`).join(',\n')}`];
-    if (q.from) lines.push(`FROM ${this.from(q.from)}`);
-    if (q.where) lines.push(`WHERE ${this.condition(q.where)}`);
-    if (q.groupBy && q.groupBy.length > 0) lines.push(`GROUP BY ${q.groupBy.map((g) => this.expr(g)).join(', ')}`);
-    if (q.having) lines.push(`HAVING ${this.condition(q.having)}`);
-    return lines.join('\n');
+    let text = `SELECT\n${joined(q.items, ',\n', (i) => `  ${this.expr(i.expr)}${i.alias !== undefined ? ` AS ${this.ident(i.alias)}` : ''}`)}`;
+    if (q.from) text += `\nFROM ${this.from(q.from)}`;
+    if (q.where) text += `\nWHERE ${this.condition(q.where)}`;
+    if (q.groupBy && q.groupBy.length > 0) text += `\nGROUP BY ${joined(q.groupBy, ', ', (g) => this.expr(g))}`;
+    if (q.having) text += `\nHAVING ${this.condition(q.having)}`;
+    return text;
   }
 
   private orderAndLimit(orderBy: readonly SqlOrderItem[] | undefined, limit: number | undefined): string {
@@ -141,7 +145,7 @@ export abstract class SqlPrinter {
 
   /** A top-level AND prints one condition a line, so long WHERE clauses stay readable in golden files. */
   private condition(e: SqlExpr): string {
-    if (e.kind === 'logical' && e.op === 'and') return e.operands.map((o) => (o.kind === 'logical' ? this.operand(o) : this.expr(o))).join('\n  AND ');
+    if (e.kind === 'logical' && e.op === 'and') return joined(e.operands, '\n  AND ', (o) => (o.kind === 'logical' ? this.operand(o) : this.expr(o)));
     return this.expr(e);
   }
 
@@ -202,10 +206,10 @@ export abstract class SqlPrinter {
         return `${this.operand(e.left)} ${e.op} ${this.operand(e.right)}`;
       case 'logical':
         if (e.operands.length === 0) throw new Error(`${e.op.toUpperCase()} of nothing`);
-        return e.operands.map((o) => this.operand(o)).join(` ${e.op.toUpperCase()} `);
+        return joined(e.operands, e.op === 'and' ? ' AND ' : ' OR ', (o) => this.operand(o));
       case 'in':
         if (e.list.length === 0) throw new Error('IN of an empty list');
-        return `${this.operand(e.operand)} ${e.negated ? 'NOT IN' : 'IN'} (${e.list.map((x) => this.expr(x)).join(', ')})`;
+        return `${this.operand(e.operand)} ${e.negated ? 'NOT IN' : 'IN'} (${joined(e.list, ', ', (x) => this.expr(x))})`;
       case 'is_null':
         return `${this.operand(e.operand)} IS ${e.negated ? 'NOT NULL' : 'NULL'}`;
       case 'between':
@@ -286,13 +290,18 @@ export abstract class SqlPrinter {
   }
 
   protected ident(name: string): string {
+    let quoted = this.quoted.get(name);
+    if (quoted === undefined) this.quoted.set(name, (quoted = this.quoteIdent(name)));
+    return quoted;
+  }
+
+  /** An identifier as the dialect quotes it (and checks it). */
+  protected quoteIdent(name: string): string {
     return sqlIdentifier(name);
   }
 
   protected qualified(schema: string, name: string): string {
-    this.ident(schema);
-    this.ident(name);
-    return sqlQualified(schema, name);
+    return `${this.ident(schema)}.${this.ident(name)}`;
   }
 
   protected abstract typeName(t: ColumnType): string;
@@ -304,7 +313,7 @@ export abstract class SqlPrinter {
 
   protected caseExpr(e: Expr<'case'>): string {
     if (e.whens.length === 0) throw new Error('CASE without WHEN');
-    const whens = e.whens.map((w) => `WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`).join(' ');
+    const whens = joined(e.whens, ' ', (w) => `WHEN ${this.expr(w.when)} THEN ${this.expr(w.then)}`);
     return `CASE ${whens}${e.else ? ` ELSE ${this.expr(e.else)}` : ''} END`;
   }
 
@@ -453,8 +462,23 @@ export abstract class SqlPrinter {
   }
 }
 
+/**
+ * `print` of each item, `separator` between. Unlike map and join, which copy the text of every nesting level
+ * again, concatenation lets V8 keep the pieces as they are until the statement's text is used.
+ */
+function joined<T>(items: readonly T[], separator: string, print: (item: T) => string): string {
+  let text = '';
+  items.forEach((item, i) => {
+    text += i === 0 ? print(item) : separator + print(item);
+  });
+  return text;
+}
+
+/** Each line of `text` after `n` spaces; empty lines stay empty. */
 export function indent(text: string, n: number): string {
   const pad = ' '.repeat(n);
+  // Printed SQL seldom has an empty line (only a string literal can hold one): then every line break is followed by a line.
+  if (text.length > 0 && !text.startsWith('\n') && !text.endsWith('\n') && !text.includes('\n\n')) return pad + text.replaceAll('\n', `\n${pad}`);
   return text
     .split('\n')
     .map((l) => (l.length > 0 ? pad + l : l))

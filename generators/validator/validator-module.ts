@@ -3,7 +3,7 @@ import { formatColumnType } from '../contract/column-type';
 import { generatedHeader } from '../file-map';
 import { decimalParser, DIGIT_READERS, doubleParser, int32Parser, int64Parser, parserKey, temporalParser, type CellParser } from './cell-parsers';
 import { columnChecks } from './column-checks';
-import { columnRules, datasetDescriptor, errorCodes, type ColumnRule } from './dataset-descriptor';
+import { columnRules, datasetDescriptor, type ColumnRule } from './dataset-descriptor';
 import { tsComment, tsData, tsString } from './ts-quote';
 
 export interface ValidatorModuleOptions {
@@ -21,7 +21,8 @@ export const DEFAULT_VALIDATOR_OPTIONS: ValidatorModuleOptions = { runtimeTypes:
  * returns the straight-line parse-and-validate function for one file's column layout. Pure.
  */
 export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleOptions = DEFAULT_VALIDATOR_OPTIONS): string {
-  const codes = errorCodes(d);
+  const descriptor = datasetDescriptor(d);
+  const codeNumbers = new Map(descriptor.errorCodes.map((code, n) => [code, n]));
   const parsers = new Map<string, CellParser>();
   const constants: string[] = [];
   let temporalCount = 0;
@@ -67,8 +68,8 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     const rules = columnRules(c);
     const summary = [formatColumnType(c.type), ...rules.filter((r) => r !== 'type').map((r) => ruleText(c, r)), ...(c.unique ? ['unique'] : [])];
     const code = (rule: ColumnRule) => {
-      const n = codes.indexOf(`${rule}:${c.name}`);
-      if (n < 0) throw new Error(`no error code for ${rule}:${c.name}`);
+      const n = codeNumbers.get(`${rule}:${c.name}`);
+      if (n === undefined) throw new Error(`no error code for ${rule}:${c.name}`);
       return n;
     };
     const ctx = {
@@ -105,7 +106,6 @@ export function validatorModuleSource(d: DatasetModel, options: ValidatorModuleO
     );
   });
 
-  const descriptor = datasetDescriptor(d);
   const usesCodePoints = d.columns.some((c) => c.type.kind === 'string' && (c.minLength !== undefined || c.maxLength !== undefined));
   const usesBig = d.columns.some((c) => c.type.kind === 'bigint' || (c.type.kind === 'decimal' && c.type.precision > 15));
   const usesTemporal = d.columns.some((c) => c.type.kind === 'date' || c.type.kind === 'timestamp');

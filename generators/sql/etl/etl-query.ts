@@ -69,12 +69,25 @@ const caseOf = (whens: readonly { when: SqlExpr; then: SqlExpr }[], otherwise?: 
   ...(type ? { type } : {}),
 });
 
-export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
+const judgedOf = new WeakMap<DatasetModel, readonly SqlCte[]>();
+
+/**
+ * Steps 1 to 4 of etlQueries, from the delivery's lines to `judged` (every record with its `_error` and
+ * `_row_hash`): they depend on the contract alone, so both engines' queries share one tree, built once per
+ * contract (the trees are immutable).
+ */
+function judgedCtes(d: DatasetModel): readonly SqlCte[] {
+  let ctes = judgedOf.get(d);
+  if (!ctes) judgedOf.set(d, (ctes = judgedSteps(d)));
+  return ctes;
+}
+
+function judgedSteps(d: DatasetModel): SqlCte[] {
   const split = recordSplit(d.source);
   const n = d.columns.length;
   const line = col('line');
-  const ctes: SqlCte[] = [...(options.inputs ?? [])];
-  const cte = (name: string, query: SqlSelect, materialized = false) => ctes.push({ name, query, ...(materialized ? { materialized } : {}) });
+  const ctes: SqlCte[] = [];
+  const cte = (name: string, query: SqlSelect) => ctes.push({ name, query });
 
   // 1. Cells: the fast path splits at the delimiter; lines with a quote are matched cell by cell. A carriage
   // return can end a line only at the very end of the input (elsewhere CRLF is the line end): it ends the
@@ -179,6 +192,15 @@ export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
     items: [star(), item(caseOf(errorWhens, undefined, STRING), '_error'), item(caseOf([{ when: isNull(col('_record_error')), then: rowHash(d) }], undefined, STRING), '_row_hash')],
     from: from('valued'),
   });
+  return ctes;
+}
+
+export function etlQueries(d: DatasetModel, options: EtlOptions): EtlQueries {
+  const split = recordSplit(d.source);
+  const line = col('line');
+  const text = col('_text');
+  const ctes: SqlCte[] = [...(options.inputs ?? []), ...judgedCtes(d)];
+  const cte = (name: string, query: SqlSelect, materialized = false) => ctes.push({ name, query, ...(materialized ? { materialized } : {}) });
 
   // 5. First occurrences among valid rows: duplicates, then unique values.
   firstOccurrences(d, options, cte);
@@ -432,9 +454,10 @@ function finalErrorOf(): SqlExpr {
 
 /** One table's rows from `routed`, columns in the table's order (the Glue table's and the TypeScript engine's). */
 function layerRows(d: DatasetModel, t: TableDef, layer: 'silver' | 'quarantine' | 'condemned', routedFrom: SqlFrom): SqlQuery {
+  const columnIndex = new Map(d.columns.map((c, i) => [c.name, i]));
   const items: SqlSelectItem[] = t.columns.map((c) => {
-    const i = d.columns.findIndex((x) => x.name === c.name);
-    if (i >= 0) return item(layer === 'silver' ? col(valueColumn(i)) : col(cellColumn(i)), c.name);
+    const i = columnIndex.get(c.name);
+    if (i !== undefined) return item(layer === 'silver' ? col(valueColumn(i)) : col(cellColumn(i)), c.name);
     switch (c.name) {
       case '_run_id':
         return item(param(RUN_ID_PARAM), c.name);

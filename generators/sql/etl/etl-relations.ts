@@ -40,7 +40,11 @@ export const SOURCE_FILE_PARAM: SqlParam = { name: 'source_file', type: { kind: 
 
 /** The unique columns of a contract, in contract order, with their index in `columns`. */
 export function uniqueColumns(d: DatasetModel): { column: ColumnModel; index: number }[] {
-  return d.columns.flatMap((column, index) => (column.unique ? [{ column, index }] : []));
+  const unique: { column: ColumnModel; index: number }[] = [];
+  d.columns.forEach((column, index) => {
+    if (column.unique) unique.push({ column, index });
+  });
+  return unique;
 }
 
 /**
