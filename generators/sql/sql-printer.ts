@@ -36,14 +36,16 @@ const NUMBER_LITERAL = /^[0-9]+(?:\.[0-9]+)?$/;
 export abstract class SqlPrinter {
   abstract readonly dialect: Dialect;
   private used: SqlParam[] = [];
+  /** Whether a string literal of the statement being printed holds a line break. */
+  private literalBreaks = false;
   /** The identifiers of the statement being printed, quoted: a statement names the same few columns many times. */
   private quoted = new Map<string, string>();
 
   print(statement: SqlStatement): PrintedSql {
     this.used = [];
     this.quoted = new Map();
-    const text = this.statement(statement);
-    return { dialect: this.dialect, text, params: this.used };
+    this.literalBreaks = false;
+    return { dialect: this.dialect, text: this.restoreLiteralBreaks(this.statement(statement)), params: this.used };
   }
 
   printQuery(query: SqlQuery): PrintedSql {
@@ -54,8 +56,13 @@ export abstract class SqlPrinter {
   printExpr(e: SqlExpr): PrintedSql {
     this.used = [];
     this.quoted = new Map();
-    const text = this.expr(e);
-    return { dialect: this.dialect, text, params: this.used };
+    this.literalBreaks = false;
+    return { dialect: this.dialect, text: this.restoreLiteralBreaks(this.expr(e)), params: this.used };
+  }
+
+  /** The line breaks of string literals, held as NUL while the statement was printed (see stringLiteral). */
+  private restoreLiteralBreaks(text: string): string {
+    return this.literalBreaks ? text.replaceAll('\u0000', '\n') : text;
   }
 
   // ── statements ──────────────────────────────────────────────────────────────
@@ -285,8 +292,15 @@ export abstract class SqlPrinter {
     }
   }
 
+  /**
+   * A line break inside a literal is held as NUL, which no literal may hold (quote.ts), until the statement is
+   * printed: indent() pads the lines of nested queries, and must not pad a literal's text.
+   */
   protected stringLiteral(value: string): string {
-    return sqlString(value);
+    const literal = sqlString(value);
+    if (!literal.includes('\n')) return literal;
+    this.literalBreaks = true;
+    return literal.replaceAll('\n', '\u0000');
   }
 
   protected ident(name: string): string {

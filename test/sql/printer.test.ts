@@ -36,6 +36,14 @@ describe('exact output, both dialects', () => {
     expect(() => athena.printExpr(col('a{b'))).toThrow(/braces/);
   });
 
+  test('a line break in a string literal stays as it is in a nested query (indentation pads only the printer\'s lines)', () => {
+    const inner = { kind: 'select', items: [item(str('a\nb'), 'x')] } as const;
+    for (const printer of [athena, duckdb]) {
+      const printed = printer.printQuery({ kind: 'select', with: [{ name: 'c', query: inner }], items: [item(col('x'))], from: { kind: 'subquery', query: inner, alias: 's' } });
+      expect(printed.text).toBe(`WITH\n  "c" AS (\n    SELECT\n      'a\nb' AS "x"\n  )\nSELECT\n  "x"\nFROM (\n  SELECT\n    'a\nb' AS "x"\n) AS "s"`);
+    }
+  });
+
   test('literals', () => {
     expect(both(dec('12.50', 4, 2))).toEqual(['12.50', '12.50']);
     expect(both(dec('12345678901234567890.5', 21, 1))).toEqual(["CAST('12345678901234567890.5' AS decimal(21,1))", "CAST('12345678901234567890.5' AS DECIMAL(21,1))"]);
