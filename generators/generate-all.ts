@@ -49,10 +49,8 @@ export function generateContractFiles(model: LakeModel, contract: ContractModel,
       files.set(path, text);
       continue;
     }
-    config.environments.forEach((env, i) => {
-      const instantiate = (s: string) => s.replaceAll(TEMPLATE_PREFIX, prefixes[i]!).replaceAll(TEMPLATE.name, env.name);
-      files.set(instantiate(path), instantiate(text));
-    });
+    const [pathParts, textParts] = [standInParts(path), standInParts(text)];
+    config.environments.forEach((env, i) => files.set(instantiate(pathParts, prefixes[i]!, env.name), instantiate(textParts, prefixes[i]!, env.name)));
   }
   return files;
 }
@@ -68,6 +66,19 @@ const STAND_IN = 'lakec-stand-in-';
 const TEMPLATE_PREFIX = `${STAND_IN}prefix`;
 const TEMPLATE: BuildEnvironment = { name: `${STAND_IN}env`, buckets: dataBucketsOf(TEMPLATE_PREFIX) };
 const STAND_IN_LETTERS = 'lakecstandin';
+const STAND_IN_NAME = new RegExp(`(${TEMPLATE_PREFIX}|${TEMPLATE.name})`);
+
+/** A template's text split at its stand-in names, once for every environment: text, name, text, name, …, text. */
+function standInParts(text: string): string[] {
+  return text.split(STAND_IN_NAME);
+}
+
+/** The template's text with each stand-in name replaced by the environment's. */
+function instantiate(parts: readonly string[], prefix: string, envName: string): string {
+  let text = parts[0]!;
+  for (let k = 1; k < parts.length; k += 2) text += (parts[k] === TEMPLATE_PREFIX ? prefix : envName) + parts[k + 1]!;
+  return text;
+}
 
 /** The prefix of an environment's bucket names (environmentPrefix) when they follow the naming rule, else undefined. */
 function namePrefixOf(env: BuildEnvironment): string | undefined {

@@ -138,10 +138,10 @@ export class AthenaPrinter extends SqlPrinter {
     ];
     return [
       `CREATE TABLE ${this.qualified(s.schema, s.name)}`,
-      `WITH (\n${props.map((p) => `  ${p}`).join(',\n')}\n) AS`,
+      `WITH (${this.nl}${props.map((p) => `  ${p}`).join(`,${this.nl}`)}${this.nl}) AS`,
       this.query(s.query),
       ...(s.withData ? [] : ['WITH NO DATA']),
-    ].join('\n');
+    ].join(this.nl);
   }
 
   /** DROP TABLE is Hive DDL in Athena: backtick identifiers. */

@@ -2,7 +2,7 @@ import type { ColumnType } from '../contract/column-type';
 import { duckdbType } from '../ddl/duckdb-ddl';
 import type { SqlExpr, SqlFrom, SqlStatement } from './sql-node';
 import type { SqlParam } from './sql-param';
-import { exprType, indent, SqlPrinter } from './sql-printer';
+import { exprType, SqlPrinter } from './sql-printer';
 
 type Expr<K extends SqlExpr['kind']> = Extract<SqlExpr, { kind: K }>;
 
@@ -176,7 +176,7 @@ export class DuckDbPrinter extends SqlPrinter {
     const options = ['FORMAT parquet', 'COMPRESSION snappy'];
     if (s.partitionBy.length > 0) options.push(`PARTITION_BY (${s.partitionBy.map((p) => this.ident(p)).join(', ')})`, "FILENAME_PATTERN 'part-{i}'");
     if (s.dictionary === false) options.push('DICTIONARY_SIZE_LIMIT 0');
-    const body = this.query(s.query);
+    const body = this.nested(2, () => this.query(s.query));
     let path: string;
     if (typeof s.path === 'string') {
       path = this.stringLiteral(s.path);
@@ -184,11 +184,11 @@ export class DuckDbPrinter extends SqlPrinter {
       this.useParam(s.path);
       path = this.param(s.path);
     }
-    return `COPY (\n${indent(body, 2)}\n) TO ${path} (${options.join(', ')})`;
+    return `COPY (${this.nl}${body}${this.nl}) TO ${path} (${options.join(', ')})`;
   }
 
   protected override createTempTable(s: Extract<SqlStatement, { kind: 'create_temp_table' }>): string {
-    return `CREATE OR REPLACE TEMP TABLE ${this.ident(s.name)} AS\n${this.query(s.query)}`;
+    return `CREATE OR REPLACE TEMP TABLE ${this.ident(s.name)} AS${this.nl}${this.query(s.query)}`;
   }
 }
 

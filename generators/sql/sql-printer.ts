@@ -36,16 +36,19 @@ const NUMBER_LITERAL = /^[0-9]+(?:\.[0-9]+)?$/;
 export abstract class SqlPrinter {
   abstract readonly dialect: Dialect;
   private used: SqlParam[] = [];
-  /** Whether a string literal of the statement being printed holds a line break. */
-  private literalBreaks = false;
+  /**
+   * The line break of the query being printed: a newline and the query's margin. Nested queries (CTEs,
+   * subqueries) are printed further in (nested()), so no text is indented after it is printed.
+   */
+  protected nl = '\n';
   /** The identifiers of the statement being printed, quoted: a statement names the same few columns many times. */
   private quoted = new Map<string, string>();
 
   print(statement: SqlStatement): PrintedSql {
     this.used = [];
     this.quoted = new Map();
-    this.literalBreaks = false;
-    return { dialect: this.dialect, text: this.restoreLiteralBreaks(this.statement(statement)), params: this.used };
+    this.nl = '\n';
+    return { dialect: this.dialect, text: this.statement(statement), params: this.used };
   }
 
   printQuery(query: SqlQuery): PrintedSql {
@@ -56,13 +59,8 @@ export abstract class SqlPrinter {
   printExpr(e: SqlExpr): PrintedSql {
     this.used = [];
     this.quoted = new Map();
-    this.literalBreaks = false;
-    return { dialect: this.dialect, text: this.restoreLiteralBreaks(this.expr(e)), params: this.used };
-  }
-
-  /** The line breaks of string literals, held as NUL while the statement was printed (see stringLiteral). */
-  private restoreLiteralBreaks(text: string): string {
-    return this.literalBreaks ? text.replaceAll('\u0000', '\n') : text;
+    this.nl = '\n';
+    return { dialect: this.dialect, text: this.expr(e), params: this.used };
   }
 
   // ── statements ──────────────────────────────────────────────────────────────
@@ -72,10 +70,10 @@ export abstract class SqlPrinter {
       case 'query':
         return this.query(s.query);
       case 'create_view':
-        return `CREATE OR REPLACE VIEW ${this.qualified(s.schema, s.name)} AS\n${this.query(s.query)}`;
+        return `CREATE OR REPLACE VIEW ${this.qualified(s.schema, s.name)} AS${this.nl}${this.query(s.query)}`;
       case 'insert': {
         const columns = s.columns ? ` (${s.columns.map((c) => this.ident(c)).join(', ')})` : '';
-        return `INSERT INTO ${this.qualified(s.schema, s.name)}${columns}\n${this.query(s.query)}`;
+        return `INSERT INTO ${this.qualified(s.schema, s.name)}${columns}${this.nl}${this.query(s.query)}`;
       }
       case 'create_table_as':
         return this.createTableAs(s);
@@ -99,7 +97,7 @@ export abstract class SqlPrinter {
   // ── queries ─────────────────────────────────────────────────────────────────
 
   protected query(q: SqlQuery): string {
-    const head = q.with && q.with.length > 0 ? `${this.withClause(q.with)}\n` : '';
+    const head = q.with && q.with.length > 0 ? `${this.withClause(q.with)}${this.nl}` : '';
     const tail = this.orderAndLimit(q.orderBy, q.limit);
     switch (q.kind) {
       case 'select':
@@ -109,7 +107,7 @@ export abstract class SqlPrinter {
         for (const member of q.queries) {
           if (member.with?.length || member.orderBy?.length || member.limit !== undefined) throw new Error('a UNION ALL member cannot have its own WITH, ORDER BY or LIMIT');
         }
-        return head + q.queries.map((m) => this.selectBody(m)).join('\nUNION ALL\n') + tail;
+        return head + q.queries.map((m) => this.selectBody(m)).join(`${this.nl}UNION ALL${this.nl}`) + tail;
       default: {
         const never: never = q;
         throw new Error(`unhandled query ${(never as SqlQuery).kind}`);
@@ -118,7 +116,19 @@ export abstract class SqlPrinter {
   }
 
   private withClause(ctes: readonly SqlCte[]): string {
-    return `WITH\n${joined(ctes, ',\n', (c) => `  ${this.ident(c.name)} AS ${c.materialized ? this.materialized() : ''}(\n${indent(this.query(c.query), 4)}\n  )`)}`;
+    return `WITH${this.nl}${joined(ctes, `,${this.nl}`, (c) => `  ${this.ident(c.name)} AS ${c.materialized ? this.materialized() : ''}(${this.nl}${this.nested(4, () => this.query(c.query))}${this.nl}  )`)}`;
+  }
+
+  /** What `print` prints, `n` spaces further in than the lines around it (its first line too). */
+  protected nested(n: number, print: () => string): string {
+    const outer = this.nl;
+    const pad = ' '.repeat(n);
+    this.nl = outer + pad;
+    try {
+      return pad + print();
+    } finally {
+      this.nl = outer;
+    }
   }
 
   /** The keyword that keeps a CTE from being inlined, where the dialect has one. */
@@ -128,20 +138,20 @@ export abstract class SqlPrinter {
 
   private selectBody(q: SqlSelect): string {
     if (q.items.length === 0) throw new Error('SELECT of no columns');
-    let text = `SELECT\n${joined(q.items, ',\n', (i) => `  ${this.expr(i.expr)}${i.alias !== undefined ? ` AS ${this.ident(i.alias)}` : ''}`)}`;
-    if (q.from) text += `\nFROM ${this.from(q.from)}`;
-    if (q.where) text += `\nWHERE ${this.condition(q.where)}`;
-    if (q.groupBy && q.groupBy.length > 0) text += `\nGROUP BY ${joined(q.groupBy, ', ', (g) => this.expr(g))}`;
-    if (q.having) text += `\nHAVING ${this.condition(q.having)}`;
+    let text = `SELECT${this.nl}${joined(q.items, `,${this.nl}`, (i) => `  ${this.expr(i.expr)}${i.alias !== undefined ? ` AS ${this.ident(i.alias)}` : ''}`)}`;
+    if (q.from) text += `${this.nl}FROM ${this.from(q.from)}`;
+    if (q.where) text += `${this.nl}WHERE ${this.condition(q.where)}`;
+    if (q.groupBy && q.groupBy.length > 0) text += `${this.nl}GROUP BY ${joined(q.groupBy, ', ', (g) => this.expr(g))}`;
+    if (q.having) text += `${this.nl}HAVING ${this.condition(q.having)}`;
     return text;
   }
 
   private orderAndLimit(orderBy: readonly SqlOrderItem[] | undefined, limit: number | undefined): string {
     let out = '';
-    if (orderBy && orderBy.length > 0) out += `\nORDER BY ${this.orderItems(orderBy)}`;
+    if (orderBy && orderBy.length > 0) out += `${this.nl}ORDER BY ${this.orderItems(orderBy)}`;
     if (limit !== undefined) {
       if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`bad LIMIT ${limit}`);
-      out += `\nLIMIT ${limit}`;
+      out += `${this.nl}LIMIT ${limit}`;
     }
     return out;
   }
@@ -152,7 +162,7 @@ export abstract class SqlPrinter {
 
   /** A top-level AND prints one condition a line, so long WHERE clauses stay readable in golden files. */
   private condition(e: SqlExpr): string {
-    if (e.kind === 'logical' && e.op === 'and') return joined(e.operands, '\n  AND ', (o) => (o.kind === 'logical' ? this.operand(o) : this.expr(o)));
+    if (e.kind === 'logical' && e.op === 'and') return joined(e.operands, `${this.nl}  AND `, (o) => (o.kind === 'logical' ? this.operand(o) : this.expr(o)));
     return this.expr(e);
   }
 
@@ -161,16 +171,16 @@ export abstract class SqlPrinter {
       case 'table':
         return `${f.schema ? this.qualified(f.schema, f.name) : this.ident(f.name)}${f.alias ? ` AS ${this.ident(f.alias)}` : ''}`;
       case 'subquery':
-        return `(\n${indent(this.query(f.query), 2)}\n) AS ${this.ident(f.alias)}`;
+        return `(${this.nl}${this.nested(2, () => this.query(f.query))}${this.nl}) AS ${this.ident(f.alias)}`;
       case 'join': {
         const left = this.from(f.left);
         if (f.join === 'cross') {
           if (f.on) throw new Error('a CROSS JOIN has no ON condition');
-          return `${left}\n${f.right.kind === 'month_series' ? this.monthSeriesJoin(f.right) : `CROSS JOIN ${this.from(f.right)}`}`;
+          return `${left}${this.nl}${f.right.kind === 'month_series' ? this.monthSeriesJoin(f.right) : `CROSS JOIN ${this.from(f.right)}`}`;
         }
         if (!f.on) throw new Error(`a ${f.join.toUpperCase()} JOIN needs an ON condition`);
         if (f.right.kind === 'month_series') throw new Error('a month series is joined with CROSS JOIN');
-        return `${left}\n${f.join === 'left' ? 'LEFT JOIN' : 'JOIN'} ${this.from(f.right)} ON ${this.expr(f.on)}`;
+        return `${left}${this.nl}${f.join === 'left' ? 'LEFT JOIN' : 'JOIN'} ${this.from(f.right)} ON ${this.expr(f.on)}`;
       }
       case 'month_series':
         return this.monthSeries(f);
@@ -292,15 +302,9 @@ export abstract class SqlPrinter {
     }
   }
 
-  /**
-   * A line break inside a literal is held as NUL, which no literal may hold (quote.ts), until the statement is
-   * printed: indent() pads the lines of nested queries, and must not pad a literal's text.
-   */
+  /** A string literal as written: a line break inside it is the literal's, so no margin follows it. */
   protected stringLiteral(value: string): string {
-    const literal = sqlString(value);
-    if (!literal.includes('\n')) return literal;
-    this.literalBreaks = true;
-    return literal.replaceAll('\n', '\u0000');
+    return sqlString(value);
   }
 
   protected ident(name: string): string {
@@ -486,17 +490,6 @@ function joined<T>(items: readonly T[], separator: string, print: (item: T) => s
     text += i === 0 ? print(item) : separator + print(item);
   });
   return text;
-}
-
-/** Each line of `text` after `n` spaces; empty lines stay empty. */
-export function indent(text: string, n: number): string {
-  const pad = ' '.repeat(n);
-  // Printed SQL seldom has an empty line (only a string literal can hold one): then every line break is followed by a line.
-  if (text.length > 0 && !text.startsWith('\n') && !text.endsWith('\n') && !text.includes('\n\n')) return pad + text.replaceAll('\n', `\n${pad}`);
-  return text
-    .split('\n')
-    .map((l) => (l.length > 0 ? pad + l : l))
-    .join('\n');
 }
 
 /** The type an expression has, as the generator declared it; printers that must reproduce Trino's arithmetic need it. */
