@@ -33,7 +33,7 @@ const NEWLINE = 10;
 const HASH = 35;
 const DASH = 45;
 const COLON = 58;
-const COMMA = 44;
+const QUESTION = 63;
 
 class SubsetReader {
   /** The reading position: at the start of a line between block entries, inside a line otherwise. */
@@ -224,7 +224,7 @@ class SubsetReader {
     const first = t.charCodeAt(start);
     const second = t.charCodeAt(start + 1);
     if (PLAIN_CANNOT_START.includes(t[start] ?? '\n')) giveUp();
-    if ((first === DASH || first === COLON || first === 63) && (second === SPACE || second === NEWLINE || Number.isNaN(second) || (inFlow && FLOW_INDICATORS.includes(t[start + 1]!)))) giveUp();
+    if ((first === DASH || first === COLON || first === QUESTION) && (second === SPACE || second === NEWLINE || Number.isNaN(second) || (inFlow && FLOW_INDICATORS.includes(t[start + 1]!)))) giveUp();
     let end = start; // just after the last non-space character
     let j = start;
     for (; j < t.length; j++) {
@@ -236,7 +236,7 @@ class SubsetReader {
         const after = t.charCodeAt(j + 1);
         if (after === SPACE || after === NEWLINE || j + 1 >= t.length || (inFlow && FLOW_INDICATORS.includes(t[j + 1]!))) giveUp();
       }
-      if (inFlow && (c === COMMA || c === 93 || c === 125 || c === 91 || c === 123)) break;
+      if (inFlow && FLOW_INDICATORS.includes(t[j]!)) break;
       end = j + 1;
     }
     this.i = end;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { isMap, parseAllDocuments, stringify } from 'yaml';
 import { sourceNodeOf } from '../../generators/contract/yaml-source';
@@ -45,12 +46,12 @@ describe('the subset YAML reader reads what the yaml library reads', () => {
   });
 
   test('the benchmark contracts', () => {
-    const dir = join(require('node:os').tmpdir(), `lakec-yaml-subset-${process.pid}`);
+    const dir = join(tmpdir(), `lakec-yaml-subset-${process.pid}`);
     writeSyntheticContracts(dir, 30);
     try {
       for (const p of yamlFilesUnder(dir)) expect(agrees(readFileSync(p, 'utf8'))).toBe(true);
     } finally {
-      require('node:fs').rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
