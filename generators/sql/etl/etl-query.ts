@@ -69,18 +69,17 @@ const caseOf = (whens: readonly { when: SqlExpr; then: SqlExpr }[], otherwise?: 
   ...(type ? { type } : {}),
 });
 
-const judgedOf = new WeakMap<DatasetModel, readonly SqlCte[]>();
-
 /**
  * Steps 1 to 4 of etlQueries, from the delivery's lines to `judged` (every record with its `_error` and
- * `_row_hash`): they depend on the contract alone, so both engines' queries share one tree, built once per
- * contract (the trees are immutable).
+ * `_row_hash`): they depend on the contract alone, so both engines' queries share one tree (the trees are
+ * immutable). Only the last contract's is kept: a build generates contract by contract, and holding every
+ * contract's tree would make its memory grow with the lake.
  */
 function judgedCtes(d: DatasetModel): readonly SqlCte[] {
-  let ctes = judgedOf.get(d);
-  if (!ctes) judgedOf.set(d, (ctes = judgedSteps(d)));
-  return ctes;
+  if (lastJudged?.d !== d) lastJudged = { d, ctes: judgedSteps(d) };
+  return lastJudged.ctes;
 }
+let lastJudged: { readonly d: DatasetModel; readonly ctes: readonly SqlCte[] } | undefined;
 
 function judgedSteps(d: DatasetModel): SqlCte[] {
   const split = recordSplit(d.source);
