@@ -1,5 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { dataBucketNames } from '../generators/tables/bucket-names';
+import { dataBucketNames, environmentPrefix } from '../generators/tables/bucket-names';
 import { AthenaRunner } from '../runtime/aws/athena-runner';
 import { S3Storage } from '../runtime/storage/s3-storage';
 import { ENVIRONMENTS, type EnvironmentConfig } from '../stacks/environments';
@@ -29,7 +29,7 @@ export function platformWorkgroup(env: EnvironmentConfig): string {
 /** The environment whose lake `s3://{namePrefix}-{env}` is, if any. */
 export function environmentOfLake(location: string): EnvironmentConfig | undefined {
   const name = location.replace(/^s3:\/\//, '').replace(/\/+$/, '');
-  return ENVIRONMENTS.find((e) => `${e.namePrefix}-${e.name}` === name);
+  return ENVIRONMENTS.find((e) => environmentPrefix(e.namePrefix, e.name) === name);
 }
 
 /** The environment's lake on S3 (LAKEC_S3_ENDPOINT and LAKEC_S3_RELAXED_CHECKSUMS as for --lake s3://…). */
@@ -37,7 +37,7 @@ export function environmentLake(env: EnvironmentConfig): S3Storage {
   const endpoint = process.env.LAKEC_S3_ENDPOINT;
   return new S3Storage({
     buckets: dataBucketNames(env.namePrefix, env.name),
-    label: `s3://${env.namePrefix}-${env.name}`,
+    label: `s3://${environmentPrefix(env.namePrefix, env.name)}`,
     region: env.region,
     ...(endpoint ? { endpoint } : {}),
     relaxedChecksums: process.env.LAKEC_S3_RELAXED_CHECKSUMS === '1',

@@ -24,7 +24,7 @@ export function* generateAllParts(model: LakeModel, config: BuildConfig): Genera
 }
 
 /** The files about the whole lake rather than one contract (the validators' registry). */
-export function generateLakeFiles(model: LakeModel): FileMap {
+function generateLakeFiles(model: LakeModel): FileMap {
   return validatorRegistry(model);
 }
 

@@ -42,7 +42,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array): YamlParseResul
   const nulByte = bytes.indexOf(0);
   if (nulByte >= 0) {
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, nulByte));
-    return fail(positionOfOffset(before, before.length), 'file contains NUL bytes; it looks binary, not YAML', 'a contract is a UTF-8 YAML text file');
+    return fail(positionsIn(before)(before.length), 'file contains NUL bytes; it looks binary, not YAML', 'a contract is a UTF-8 YAML text file');
   }
   let text: string;
   try {
@@ -144,7 +144,7 @@ export function sourceNodeOf(node: unknown): SourceNode | null {
 }
 
 /** A YamlSource over a parsed tree: `value` is the tree as plain data, `root` the top-level mapping. */
-export function yamlSource(file: string, text: string, value: unknown, root: SourceNode | null): YamlSource {
+function yamlSource(file: string, text: string, value: unknown, root: SourceNode | null): YamlSource {
   const start = { line: 1, col: 1 };
   const pos = positionsIn(text);
   const keyMatches = (pair: SourcePair, key: string | number) => pair.key?.kind === 'scalar' && String(pair.key.value) === String(key);
@@ -241,18 +241,6 @@ function positionsIn(text: string): (offset: number) => SourcePosition {
   };
 }
 
-export function positionOfOffset(text: string, offset: number): SourcePosition {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, col: offset - lineStart + 1 };
-}
-
 function fail(at: SourcePosition, message: string, hint?: string): YamlParseResult {
   return { ok: false, problems: [{ at, message, ...(hint ? { hint } : {}) }] };
 }
@@ -276,7 +264,7 @@ function firstInvalidUtf8(bytes: Uint8Array): SourcePosition {
   while (prefix > 0) {
     try {
       const t = decoder.decode(bytes.subarray(0, prefix));
-      return positionOfOffset(t, t.length);
+      return positionsIn(t)(t.length);
     } catch {
       prefix--;
     }
